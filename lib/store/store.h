@@ -1,0 +1,310 @@
+/*
+ * store.h - the one store API of vigil. Modules and fronts speak to the
+ * database only through this header, in C structs; all SQL lives in
+ * lib/store/. The first backend is SQLite (WAL, foreign keys, busy timeout);
+ * a PostgreSQL backend is a second implementation of the same functions.
+ *
+ * Results: list functions fill a struct vg_rows whose items and strings live
+ * in the rows' arena, freed together by vg_rows_release(). Single-object
+ * getters take the arena to allocate strings in from the caller.
+ *
+ * Writes: every function that changes state may be called inside a
+ * transaction opened with vg_store_begin(); outside one it is its own
+ * transaction. Every state change is recorded in the audit table with the
+ * store's actor (vg_store_set_actor) by the module that makes it, through
+ * vg_store_audit(). Removal is soft: rows get deleted_at and drop out of
+ * lists, nothing is erased.
+ */
+#ifndef VG_STORE_STORE_H
+#define VG_STORE_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "core/arena.h"
+#include "core/err.h"
+#include "core/parse.h"
+
+struct vg_store;
+
+/* ---- rows ------------------------------------------------------------ */
+
+struct vg_rows {
+    void *v;     /* array of n items of the list's type */
+    size_t n;
+    size_t cap;
+    struct vg_arena arena; /* holds v's strings (and v itself is malloc'd) */
+};
+
+void vg_rows_init(struct vg_rows *r);
+void vg_rows_release(struct vg_rows *r);
+#define VG_ROW(rows, type, i) (&((type *)(rows)->v)[i])
+
+/* ---- opening, schema, transactions ------------------------------------ */
+
+enum vg_store_open_flags {
+    VG_STORE_CREATE = 1,   /* create the file (and its folder) if missing */
+    VG_STORE_READONLY = 2, /* open for reading only; no migration */
+};
+
+/*
+ * Open the store at path (a file name; ":memory:" for tests). Migrations
+ * newer than the store's schema version are applied, each in a transaction
+ * of its own. Without VG_STORE_CREATE a missing store is VG_ENOTFOUND with
+ * a message that says to run `vigil init`. A store written by a newer vigil
+ * is VG_ESCHEMA. The caller closes *out with vg_store_close.
+ */
+int vg_store_open(const char *path, int flags, struct vg_store **out, struct vg_error *err);
+void vg_store_close(struct vg_store *s);
+
+/* Borrowed path the store was opened with. */
+const char *vg_store_path(const struct vg_store *s);
+int vg_store_schema_version(struct vg_store *s);
+/* The schema version this program writes. */
+int vg_store_latest_schema(void);
+/* true when vg_store_open created the schema from nothing. */
+bool vg_store_was_created(const struct vg_store *s);
+
+/* Who is acting, for the audit table (copied). Default: "unknown". */
+void vg_store_set_actor(struct vg_store *s, const char *actor);
+const char *vg_store_actor(const struct vg_store *s);
+
+/* Explicit transactions; nesting is an error. Rollback never fails. */
+int vg_store_begin(struct vg_store *s, struct vg_error *err);
+int vg_store_commit(struct vg_store *s, struct vg_error *err);
+void vg_store_rollback(struct vg_store *s);
+bool vg_store_in_tx(const struct vg_store *s);
+
+/* PRAGMA integrity_check (SQLite) or equivalent: VG_OK when the store is sound. */
+int vg_store_check(struct vg_store *s, struct vg_error *err);
+
+/* ---- audit ------------------------------------------------------------ */
+
+struct vg_audit {
+    int64_t id;
+    time_t at;
+    const char *actor;
+    const char *action; /* e.g. "unit.add", "host.import" */
+    const char *object; /* what it acted on, e.g. "unit:so-tttt" */
+    const char *detail; /* JSON object text, or NULL */
+};
+
+/* Record action on object now, by the store's actor. detail may be NULL. */
+int vg_store_audit(struct vg_store *s, const char *action, const char *object,
+                   const char *detail, struct vg_error *err);
+
+struct vg_audit_filter {
+    time_t since;       /* 0: no lower bound */
+    const char *action; /* prefix match ("host." matches host.add); NULL: all */
+    int64_t limit;      /* 0: no limit */
+};
+
+/* Newest first. */
+int vg_store_audit_list(struct vg_store *s, const struct vg_audit_filter *f,
+                        struct vg_rows *out, struct vg_error *err);
+
+/* ---- units ------------------------------------------------------------ */
+
+struct vg_unit {
+    int64_t id;
+    const char *name;      /* short name, unique among live units */
+    const char *full_name; /* may be NULL */
+    int64_t parent_id;     /* 0: none */
+    const char *parent;    /* parent's name (lists and get) */
+    const char *note;
+    time_t created_at, updated_at;
+};
+
+/* Insert; u->id is set. VG_EEXIST if a live unit has that name. */
+int vg_store_unit_add(struct vg_store *s, struct vg_unit *u, struct vg_error *err);
+/* Update name, full name, parent, note of u->id. */
+int vg_store_unit_update(struct vg_store *s, const struct vg_unit *u, struct vg_error *err);
+/* Live unit by name (case-sensitive) or VG_ENOTFOUND. Strings in a. */
+int vg_store_unit_get(struct vg_store *s, const char *name, struct vg_unit *out,
+                      struct vg_arena *a, struct vg_error *err);
+int vg_store_unit_list(struct vg_store *s, struct vg_rows *out, struct vg_error *err);
+int vg_store_unit_rm(struct vg_store *s, int64_t id, struct vg_error *err);
+
+/* What still refers to a unit (live rows), so removal can refuse with a reason. */
+struct vg_unit_usage {
+    int64_t children, systems, hosts, contacts, netblocks;
+};
+int vg_store_unit_usage(struct vg_store *s, int64_t id, struct vg_unit_usage *out,
+                        struct vg_error *err);
+
+/* ---- contacts and duty --------------------------------------------------- */
+
+struct vg_contact {
+    int64_t id;
+    const char *name; /* unique among live contacts */
+    int64_t unit_id;  /* 0: none (e.g. a national hotline) */
+    const char *unit;
+    const char *role;
+    const char *phone;
+    const char *email;
+    int escalation; /* 1 is called first; 0: not in the escalation order */
+    const char *note;
+    time_t created_at, updated_at;
+};
+
+int vg_store_contact_add(struct vg_store *s, struct vg_contact *c, struct vg_error *err);
+int vg_store_contact_update(struct vg_store *s, const struct vg_contact *c, struct vg_error *err);
+int vg_store_contact_get(struct vg_store *s, const char *name, struct vg_contact *out,
+                         struct vg_arena *a, struct vg_error *err);
+
+struct vg_contact_filter {
+    int64_t unit_id;       /* 0: all */
+    bool escalation_only;  /* only contacts with escalation > 0, in that order */
+};
+/* By escalation order (escalating contacts first), then name. */
+int vg_store_contact_list(struct vg_store *s, const struct vg_contact_filter *f,
+                          struct vg_rows *out, struct vg_error *err);
+int vg_store_contact_rm(struct vg_store *s, int64_t id, struct vg_error *err);
+
+struct vg_duty {
+    int64_t id;
+    int64_t contact_id;
+    const char *contact; /* name */
+    const char *phone;
+    const char *role;
+    const char *unit;
+    time_t starts_at, ends_at; /* [starts_at, ends_at) */
+    const char *note;
+};
+
+int vg_store_duty_add(struct vg_store *s, struct vg_duty *d, struct vg_error *err);
+/* Shifts that overlap [from, to); to 0 means open-ended. Ordered by start. */
+int vg_store_duty_list(struct vg_store *s, time_t from, time_t to, struct vg_rows *out,
+                       struct vg_error *err);
+int vg_store_duty_rm(struct vg_store *s, int64_t id, struct vg_error *err);
+
+/* ---- netblocks ----------------------------------------------------------- */
+
+struct vg_netblock {
+    int64_t id;
+    int64_t unit_id;
+    const char *unit;
+    struct vg_prefix prefix;
+    bool public; /* a public address or range the unit sits behind */
+    const char *note;
+    time_t created_at;
+};
+
+/* VG_EEXIST if the unit already has this prefix. */
+int vg_store_netblock_add(struct vg_store *s, struct vg_netblock *nb, struct vg_error *err);
+struct vg_netblock_filter {
+    int64_t unit_id; /* 0: all */
+};
+int vg_store_netblock_list(struct vg_store *s, const struct vg_netblock_filter *f,
+                           struct vg_rows *out, struct vg_error *err);
+/* Live netblock of unit_id with this prefix, or VG_ENOTFOUND. */
+int vg_store_netblock_find(struct vg_store *s, int64_t unit_id, const struct vg_prefix *p,
+                           int64_t *id, struct vg_error *err);
+int vg_store_netblock_rm(struct vg_store *s, int64_t id, struct vg_error *err);
+
+/* ---- information systems ----------------------------------------------- */
+
+struct vg_system {
+    int64_t id;
+    int64_t unit_id;
+    const char *unit;
+    const char *name; /* unique within its unit */
+    int level;        /* security level (cấp độ) 1-5 */
+    const char *description;
+    int64_t hosts; /* live hosts serving it (lists and get) */
+    time_t created_at, updated_at;
+};
+
+int vg_store_system_add(struct vg_store *s, struct vg_system *sys, struct vg_error *err);
+int vg_store_system_update(struct vg_store *s, const struct vg_system *sys, struct vg_error *err);
+int vg_store_system_get(struct vg_store *s, int64_t unit_id, const char *name,
+                        struct vg_system *out, struct vg_arena *a, struct vg_error *err);
+
+struct vg_system_filter {
+    int64_t unit_id; /* 0: all */
+    int level;       /* 0: all */
+};
+/* By level from 5 down, then unit, then name. */
+int vg_store_system_list(struct vg_store *s, const struct vg_system_filter *f,
+                         struct vg_rows *out, struct vg_error *err);
+int vg_store_system_rm(struct vg_store *s, int64_t id, struct vg_error *err);
+
+/* ---- hosts ----------------------------------------------------------------- */
+
+struct vg_host_addr {
+    struct vg_ip ip;
+    bool public;
+};
+
+struct vg_host_sys {
+    int64_t id;
+    const char *name;
+    int level;
+};
+
+struct vg_host {
+    int64_t id;
+    int64_t unit_id;
+    const char *unit;
+    const char *hostname; /* unique within its unit */
+    const char *role;     /* "server" or "workstation" */
+    const char *os;       /* e.g. "debian", "windows server"; may be NULL */
+    const char *os_release; /* e.g. "12", "2019"; may be NULL */
+    int64_t owner_id;       /* contact; 0: none */
+    const char *owner;
+    const char *note;
+    size_t naddrs;
+    struct vg_host_addr *addrs;
+    size_t nsystems;
+    struct vg_host_sys *systems; /* on put only ids are read */
+    int level;                   /* highest level of its systems (lists and get); 0: none */
+    time_t created_at, updated_at;
+};
+
+/*
+ * Insert (h->id == 0; h->id is set) or update h->id, replacing its addresses
+ * and systems with those in h.
+ */
+int vg_store_host_put(struct vg_store *s, struct vg_host *h, struct vg_error *err);
+int vg_store_host_get(struct vg_store *s, int64_t unit_id, const char *hostname,
+                      struct vg_host *out, struct vg_arena *a, struct vg_error *err);
+
+struct vg_host_filter {
+    int64_t unit_id;   /* 0: all */
+    int64_t system_id; /* 0: all */
+    const char *role;  /* NULL: all */
+    const struct vg_ip *ip; /* NULL: all; hosts with this address */
+    int min_level;     /* 0: all; hosts serving a system of at least this level */
+};
+/* By highest security level from 5 down, then unit, then hostname; with addresses and systems. */
+int vg_store_host_list(struct vg_store *s, const struct vg_host_filter *f, struct vg_rows *out,
+                       struct vg_error *err);
+int vg_store_host_rm(struct vg_store *s, int64_t id, struct vg_error *err);
+
+/*
+ * Addresses that two live hosts of one unit share (the inventory's rule:
+ * an address is unique within its unit). Fills out with struct
+ * vg_addr_conflict items; n == 0 when there is none.
+ */
+struct vg_addr_conflict {
+    const char *unit;
+    struct vg_ip ip;
+    const char *host_a, *host_b;
+};
+int vg_store_addr_conflicts(struct vg_store *s, struct vg_rows *out, struct vg_error *err);
+
+/* ---- overview ---------------------------------------------------------- */
+
+struct vg_counts {
+    int64_t units, contacts, netblocks, systems, hosts;
+    int64_t systems_by_level[6]; /* index 1..5 */
+    int64_t hosts_by_level[6];   /* by the highest level they serve; [0]: none */
+    int64_t servers, workstations;
+    int64_t addrs, public_addrs;
+};
+
+int vg_store_counts(struct vg_store *s, struct vg_counts *out, struct vg_error *err);
+
+#endif
