@@ -1,1 +1,418 @@
-int main(void){return 0;}
+/*
+ * main.c - `vigil`: global options, configuration, the store's location,
+ * and the command table. Each command is cmd_<name>() in cmd_<name>.c.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <locale.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/log.h"
+#include "core/str.h"
+#include "core/banned.h"
+
+#define DEFAULT_CONF "/etc/vigil/vigil.conf"
+#define ROOT_DB "/var/lib/vigil/vigil.db"
+
+/* clang-format off */
+const struct cmd vg_commands[] = {
+    {"init", cmd_init, CREATE_STORE, "create the store (or upgrade its schema)",
+     "usage: vigil init\n"
+     "\n"
+     "Create the store at its location (see 'vigil help' for how it is found)\n"
+     "and apply the schema. Running it again on an existing store is safe: it\n"
+     "only applies migrations that are missing.\n"},
+    {"status", cmd_status, NEED_STORE, "site overview: units, systems by level, hosts, who is on duty",
+     "usage: vigil status\n"
+     "\n"
+     "The site overview: units, information systems by security level,\n"
+     "hosts by role and level, addresses, contacts, who is on duty now, the\n"
+     "next shift and the escalation order.\n"},
+    {"unit", cmd_unit, NEED_STORE, "units (agencies): add, list, show, rm, import",
+     "usage: vigil unit add NAME [--full-name TEXT] [--parent UNIT] [--note TEXT]\n"
+     "       vigil unit list\n"
+     "       vigil unit show NAME\n"
+     "       vigil unit rm NAME\n"
+     "       vigil unit import FILE.csv [import options]\n"
+     "\n"
+     "A unit is an agency served by the data centre (e.g. so-tttt), with an\n"
+     "optional parent unit. 'rm' refuses while the unit still has hosts,\n"
+     "systems, netblocks, contacts or child units.\n"
+     "CSV columns: name (required), full_name, parent, note.\n"},
+    {"system", cmd_system, NEED_STORE, "information systems and their security level (1-5)",
+     "usage: vigil system add NAME --unit UNIT --level 1-5 [--description TEXT]\n"
+     "       vigil system list [--unit UNIT] [--level N]\n"
+     "       vigil system show NAME --unit UNIT\n"
+     "       vigil system rm NAME --unit UNIT\n"
+     "\n"
+     "An information system (hệ thống thông tin) of a unit, with its security\n"
+     "level (cấp độ 1-5). Lists sort by level from 5 down. 'vigil host import'\n"
+     "creates systems from its system and level columns.\n"},
+    {"host", cmd_host, NEED_STORE, "servers and workstations: add, list, show, rm, import",
+     "usage: vigil host add HOSTNAME --unit UNIT --role server|workstation\n"
+     "                  [--os 'debian 12'] [--ip ADDR]... [--system NAME]...\n"
+     "                  [--owner CONTACT] [--note TEXT]\n"
+     "       vigil host list [--unit UNIT] [--system NAME] [--role ROLE] [--ip ADDR] [--level N]\n"
+     "       vigil host show HOSTNAME [--unit UNIT]\n"
+     "       vigil host rm HOSTNAME [--unit UNIT]\n"
+     "       vigil host import FILE.csv [import options]\n"
+     "\n"
+     "Hosts are keyed by unit and host name; an address is unique within its\n"
+     "unit (private ranges repeat across units). --ip and --system may repeat.\n"
+     "'list --level N' shows hosts serving a system of level N or higher.\n"
+     "\n"
+     "CSV columns (header row, any order, case-insensitive; Vietnamese names\n"
+     "such as 'Đơn vị', 'Tên máy', 'Cấp độ' are recognised too):\n"
+     "  unit, hostname, role     required\n"
+     "  system                   one or more, separated by ';'\n"
+     "  level                    1-5: one for all the row's systems, or one per system\n"
+     "  os                       e.g. 'debian 12', 'Windows Server 2019'\n"
+     "  os_release               overrides the release taken from os\n"
+     "  ip                       one or more, separated by ';' (IPv4 or IPv6)\n"
+     "  owner                    a contact's name\n"
+     "  note\n"
+     "Missing units and systems are created. Re-importing updates hosts by\n"
+     "(unit, hostname); hosts not in the file are left as they are.\n"
+     "\n"
+     "import options:\n"
+     "  --skip-bad          import the good records and list every bad one\n"
+     "  --dry-run           check and count, change nothing\n"
+     "  --encoding ENC      the file's encoding if not UTF-8/UTF-16 (e.g. windows-1258)\n"
+     "  --delimiter C       ',', ';' or 'tab' (default: detected)\n"},
+    {"contact", cmd_contact, NEED_STORE, "people and hotlines, with escalation order",
+     "usage: vigil contact add NAME [--unit UNIT] [--role TEXT] [--phone P] [--email E]\n"
+     "                     [--escalation N] [--note TEXT]\n"
+     "       vigil contact list [--unit UNIT] [--escalation]\n"
+     "       vigil contact show NAME\n"
+     "       vigil contact rm NAME\n"
+     "       vigil contact import FILE.csv [import options]\n"
+     "\n"
+     "Contacts are people and hotlines (such as the national CERT) to call.\n"
+     "--escalation N puts the contact in the escalation order (1 is called\n"
+     "first); 'list --escalation' shows only that order.\n"
+     "CSV columns: name (required), unit, role, phone, email, escalation, note.\n"},
+    {"netblock", cmd_netblock, NEED_STORE, "a unit's address ranges and public NAT addresses",
+     "usage: vigil netblock add PREFIX --unit UNIT [--public|--private] [--note TEXT]\n"
+     "       vigil netblock list [--unit UNIT]\n"
+     "       vigil netblock show ADDRESS\n"
+     "       vigil netblock rm PREFIX --unit UNIT\n"
+     "       vigil netblock import FILE.csv [import options]\n"
+     "\n"
+     "A netblock is a unit's range (10.20.0.0/16) or a public address its\n"
+     "offices sit behind (113.160.1.10). Public or private is taken from the\n"
+     "address unless --public or --private says otherwise. 'show ADDRESS'\n"
+     "lists the netblocks that contain an address.\n"
+     "CSV columns: unit, prefix (required), public (yes/no), note.\n"},
+    {"duty", cmd_duty, NEED_STORE, "duty roster: who is on duty, whom to call next",
+     "usage: vigil duty add CONTACT --from TIME --to TIME [--note TEXT]\n"
+     "       vigil duty list [--all] [--days N]\n"
+     "       vigil duty now\n"
+     "       vigil duty rm ID\n"
+     "       vigil duty import FILE.csv [import options]\n"
+     "\n"
+     "TIME is 'YYYY-MM-DD HH:MM' in local time (TZ), or RFC 3339 with a zone.\n"
+     "'now' shows who is on duty, the next shift, and the escalation order.\n"
+     "'list' shows current and coming shifts (7 days; --days N, --all for past ones too).\n"
+     "CSV columns: contact, from, to (required), note.\n"},
+    {"audit", cmd_audit, NEED_STORE, "who changed what, and when",
+     "usage: vigil audit [--since TIME] [--action PREFIX] [--limit N]\n"
+     "\n"
+     "Every state change is recorded with who (the OS user, or the account)\n"
+     "and when. Newest first; --limit defaults to 50 (0: all).\n"},
+    {"help", cmd_help, 0, "help on a command", "usage: vigil help [COMMAND]\n"},
+    {"version", cmd_version, 0, "print the version", "usage: vigil version\n"},
+    {NULL, NULL, 0, NULL, NULL},
+};
+/* clang-format on */
+
+const struct cmd *cli_find_command(const char *name)
+{
+    for (const struct cmd *c = vg_commands; c->name; c++)
+        if (strcmp(c->name, name) == 0)
+            return c;
+    return NULL;
+}
+
+static void main_usage(FILE *f)
+{
+    fputs("usage: vigil [--db PATH] [--config FILE] [--json | --csv] [-q] [-v] COMMAND [ARGS]\n"
+          "\n"
+          "vigil keeps the site's inventory and the duty team's work in one store.\n"
+          "\n"
+          "commands:\n",
+          f);
+    for (const struct cmd *c = vg_commands; c->name; c++)
+        fprintf(f, "  %-10s %s\n", c->name, c->summary);
+    fputs("\n"
+          "global options (before or after the command):\n"
+          "  --db PATH        the store (default: VIGIL_DB, else 'db' in the config file,\n"
+          "                   else /var/lib/vigil/vigil.db as root, else\n"
+          "                   $XDG_DATA_HOME/vigil/vigil.db)\n"
+          "  --config FILE    configuration file (default: VIGIL_CONF, else /etc/vigil/vigil.conf)\n"
+          "  --timezone TZ    time zone for times shown and typed (e.g. Asia/Ho_Chi_Minh)\n"
+          "  --json           JSON output (documents; see docs/json.md)\n"
+          "  --csv            CSV output for lists\n"
+          "  -q, --quiet      errors only\n"
+          "  -v, --verbose    more detail on stderr\n"
+          "\n"
+          "exit codes: 0 success (or nothing found), 1 something found, 2 failure\n"
+          "'vigil help COMMAND' or 'vigil COMMAND -h' shows a command's usage.\n",
+          f);
+}
+
+void cli_print_help(const struct cmd *cmd, FILE *f)
+{
+    fputs(cmd->usage, f);
+}
+
+int cmd_help(struct cli *c)
+{
+    if (c->argc > 1) {
+        const struct cmd *cmd = cli_find_command(c->argv[1]);
+        if (!cmd)
+            return cli_failf(c, "no command '%s'; 'vigil help' lists them", c->argv[1]);
+        cli_print_help(cmd, stdout);
+        return VG_EXIT_OK;
+    }
+    main_usage(stdout);
+    return VG_EXIT_OK;
+}
+
+int cmd_version(struct cli *c)
+{
+    (void)c;
+    printf("vigil %s (store schema %d)\n", VG_VERSION, vg_store_latest_schema());
+    return VG_EXIT_OK;
+}
+
+/* Take a global option out of argv; returns how many args it used (0: not global). */
+static int global_opt(struct cli *c, int argc, char **argv, int i, bool *bad)
+{
+    const char *a = argv[i];
+    static const char *valued[] = {"--db", "--config", "--timezone"};
+    for (size_t k = 0; k < sizeof valued / sizeof *valued; k++) {
+        size_t n = strlen(valued[k]);
+        const char *val = NULL;
+        int used = 0;
+        if (strcmp(a, valued[k]) == 0) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "vigil: error: %s needs a value\n", valued[k]);
+                *bad = true;
+                return 1;
+            }
+            val = argv[i + 1];
+            used = 2;
+        } else if (strncmp(a, valued[k], n) == 0 && a[n] == '=') {
+            val = a + n + 1;
+            used = 1;
+        } else {
+            continue;
+        }
+        if (k == 0) {
+            c->db = val;
+            c->db_from = "--db";
+        } else if (k == 1) {
+            c->conf_path = val;
+        } else {
+            setenv("TZ", val, 1);
+            tzset();
+        }
+        return used;
+    }
+    if (strcmp(a, "--json") == 0)
+        return c->json = true, 1;
+    if (strcmp(a, "--csv") == 0)
+        return c->csv = true, 1;
+    if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)
+        return c->quiet = true, 1;
+    if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0)
+        return c->verbose = true, 1;
+    return 0;
+}
+
+static void set_actor(struct cli *c)
+{
+    const char *sudo = getenv("SUDO_USER");
+    struct passwd *pw = getpwuid(getuid());
+    const char *user = pw ? pw->pw_name : NULL;
+    char uid[32];
+    if (!user) {
+        snprintf(uid, sizeof uid, "uid %u", (unsigned)getuid());
+        user = uid;
+    }
+    if (getuid() == 0 && sudo && *sudo)
+        snprintf(c->actor, sizeof c->actor, "%s (sudo)", sudo);
+    else
+        vg_strlcpy(c->actor, user, sizeof c->actor);
+}
+
+static int load_config(struct cli *c)
+{
+    struct vg_error err;
+    const char *path = c->conf_path;
+    bool explicit = path != NULL;
+    static const char *known[] = {"db", "log_level", "timezone"};
+    if (!path)
+        path = getenv("VIGIL_CONF"), explicit = path != NULL;
+    if (!path)
+        path = DEFAULT_CONF;
+    vg_error_clear(&err);
+    int rc = vg_conf_load(&c->conf, path, &err);
+    if (rc == VG_ENOTFOUND && !explicit)
+        return VG_OK;
+    if (rc)
+        return cli_fail(c, rc, &err);
+    for (size_t i = 0; i < c->conf.n; i++) {
+        bool ok = false;
+        for (size_t k = 0; k < sizeof known / sizeof *known; k++)
+            ok |= strcmp(c->conf.items[i].key, known[k]) == 0;
+        if (!ok)
+            vg_warn("%s:%zu: unknown setting '%s' ignored", path, c->conf.items[i].line,
+                    c->conf.items[i].key);
+    }
+    const char *lvl = vg_conf_get(&c->conf, "log_level");
+    if (lvl && !c->quiet && !c->verbose) {
+        int l = vg_log_level_parse(lvl);
+        if (l < 0)
+            return cli_failf(c, "%s:%zu: log_level '%s' is not error, warn, info or debug", path,
+                             vg_conf_line(&c->conf, "log_level"), lvl);
+        vg_log_set_level(l);
+    }
+    const char *tz = vg_conf_get(&c->conf, "timezone");
+    if (tz && !getenv("TZ")) {
+        setenv("TZ", tz, 1);
+        tzset();
+    }
+    return VG_OK;
+}
+
+static char db_buf[4096];
+
+static int resolve_db(struct cli *c)
+{
+    const char *v;
+    if (c->db)
+        return VG_OK;
+    if ((v = getenv("VIGIL_DB")) && *v) {
+        c->db = v;
+        c->db_from = "VIGIL_DB";
+        return VG_OK;
+    }
+    if ((v = vg_conf_get(&c->conf, "db")) && *v) {
+        c->db = v;
+        c->db_from = c->conf.path;
+        return VG_OK;
+    }
+    c->db_from = "default";
+    if (geteuid() == 0) {
+        c->db = ROOT_DB;
+        return VG_OK;
+    }
+    if ((v = getenv("XDG_DATA_HOME")) && *v == '/')
+        snprintf(db_buf, sizeof db_buf, "%s/vigil/vigil.db", v);
+    else if ((v = getenv("HOME")) && *v)
+        snprintf(db_buf, sizeof db_buf, "%s/.local/share/vigil/vigil.db", v);
+    else
+        return cli_failf(c, "cannot tell where the store is: set --db or VIGIL_DB");
+    c->db = db_buf;
+    return VG_OK;
+}
+
+int main(int argc, char **argv)
+{
+    struct cli c;
+    const struct cmd *cmd;
+    char **args;
+    int n = 0, rc;
+    bool bad = false, dashdash = false;
+
+    setlocale(LC_CTYPE, "C.UTF-8");
+    tzset();
+    /* Files vigil creates (store, WAL) are shared with the group 'vigil' (DESIGN.md). */
+    umask(007);
+    memset(&c, 0, sizeof c);
+    c.prog = "vigil";
+    vg_conf_init(&c.conf);
+    set_actor(&c);
+    args = calloc((size_t)argc + 1, sizeof *args);
+    if (!args)
+        return VG_EXIT_FAIL;
+    for (int i = 1; i < argc;) {
+        int used = dashdash ? 0 : global_opt(&c, argc, argv, i, &bad);
+        if (bad)
+            return free(args), VG_EXIT_FAIL;
+        if (used) {
+            i += used;
+            continue;
+        }
+        if (strcmp(argv[i], "--") == 0 && n > 0)
+            dashdash = true;
+        args[n++] = argv[i++];
+    }
+    c.tty = isatty(STDOUT_FILENO);
+    if (c.quiet)
+        vg_log_set_level(VG_LOG_ERROR);
+    else if (c.verbose)
+        vg_log_set_level(VG_LOG_INFO);
+    if (c.json && c.csv) {
+        free(args);
+        return cli_failf(&c, "--json and --csv cannot be used together");
+    }
+    if (n == 0 || strcmp(args[0], "-h") == 0 || strcmp(args[0], "--help") == 0) {
+        main_usage(n == 0 ? stderr : stdout);
+        free(args);
+        return n == 0 ? VG_EXIT_FAIL : VG_EXIT_OK;
+    }
+    if (strcmp(args[0], "--version") == 0)
+        args[0] = "version";
+    cmd = cli_find_command(args[0]);
+    if (!cmd) {
+        rc = cli_failf(&c, "'%s' is not a vigil command; 'vigil help' lists them", args[0]);
+        free(args);
+        return rc;
+    }
+    c.argc = n;
+    c.argv = args;
+    /* -h anywhere among a command's arguments (before "--") is a request for help. */
+    for (int i = 1; i < n; i++) {
+        if (strcmp(args[i], "--") == 0)
+            break;
+        if (strcmp(args[i], "-h") == 0 || strcmp(args[i], "--help") == 0) {
+            cli_print_help(cmd, stdout);
+            free(args);
+            return VG_EXIT_OK;
+        }
+    }
+    if ((rc = load_config(&c)) != VG_OK)
+        goto out;
+    if (cmd->flags & (NEED_STORE | CREATE_STORE)) {
+        struct vg_error err;
+        vg_error_clear(&err);
+        if ((rc = resolve_db(&c)) != VG_OK)
+            goto out;
+        int r = vg_store_open(c.db, (cmd->flags & CREATE_STORE) ? VG_STORE_CREATE : 0, c.actor,
+                              &c.store, &err);
+        if (r) {
+            rc = cli_fail(&c, r, &err);
+            goto out;
+        }
+    }
+    rc = cmd->fn(&c);
+out:
+    vg_store_close(c.store);
+    vg_conf_release(&c.conf);
+    free(args);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        if (errno != EPIPE)
+            fprintf(stderr, "vigil: error: cannot write the output: %s\n", strerror(errno));
+        return VG_EXIT_FAIL;
+    }
+    return rc;
+}

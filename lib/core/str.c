@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unicase.h>
+#include <uninorm.h>
 #include <uniwidth.h>
 
 #include "core/banned.h"
@@ -253,5 +255,40 @@ bool vg_str_next_item(const char **pp, char sep, const char **item, size_t *n)
         }
     }
     *pp = p;
+    return false;
+}
+
+bool vg_str_fold(const char *s, char *out, size_t size)
+{
+    size_t n = strlen(s), len = 0, o = 0;
+    uint8_t *low;
+    bool sep = false;
+    if (!size || !vg_utf8_valid(s, n, NULL))
+        return false;
+    low = u8_tolower((const uint8_t *)s, n, NULL, UNINORM_NFC, NULL, &len);
+    if (!low)
+        return false;
+    for (size_t i = 0; i < len; i++) {
+        char c = (char)low[i];
+        if (c == ' ' || c == '-' || c == '_' || c == '\t' || c == '\r' || c == '\n') {
+            sep = o > 0;
+            continue;
+        }
+        if (sep) {
+            if (o + 1 >= size)
+                goto toolong;
+            out[o++] = '_';
+            sep = false;
+        }
+        if (o + 1 >= size)
+            goto toolong;
+        out[o++] = c;
+    }
+    out[o] = '\0';
+    free(low);
+    return true;
+toolong:
+    free(low);
+    out[0] = '\0';
     return false;
 }

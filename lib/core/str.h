@@ -59,4 +59,12 @@ size_t vg_str_width(const char *s);
  */
 bool vg_str_next_item(const char **p, char sep, const char **item, size_t *n);
 
+/*
+ * Fold a header or keyword for comparison: Unicode lower case in NFC (so
+ * "Đơn vị" typed with combining marks equals the precomposed form), trimmed,
+ * runs of spaces, '-' and '_' made one '_'. Writes at most size bytes
+ * (NUL-terminated); returns false if s is not UTF-8 or does not fit.
+ */
+bool vg_str_fold(const char *s, char *out, size_t size);
+
 #endif

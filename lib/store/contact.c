@@ -146,6 +146,17 @@ int vg_store_duty_add(struct vg_store *s, struct vg_duty *d, struct vg_error *er
     return rc;
 }
 
+int vg_store_duty_update(struct vg_store *s, const struct vg_duty *d, struct vg_error *err)
+{
+    sqlite3_stmt *st =
+        vg_sql(s, "UPDATE duty SET note = ? WHERE id = ? AND deleted_at IS NULL", err);
+    if (!st)
+        return err ? err->code : VG_EDB;
+    vg_bind_text(st, 1, d->note);
+    sqlite3_bind_int64(st, 2, d->id);
+    return vg_sql_exec_stmt(s, st, err, "cannot update the duty shift");
+}
+
 int vg_store_duty_list(struct vg_store *s, time_t from, time_t to, struct vg_rows *out,
                        struct vg_error *err)
 {

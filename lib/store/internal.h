@@ -43,8 +43,6 @@ int vg_bind_id(sqlite3_stmt *st, int i, int64_t id);
 /* A text column copied into arena a (NULL stays NULL). */
 const char *vg_col_text(sqlite3_stmt *st, int i, struct vg_arena *a);
 
-/* Grow rows to hold one more item of size sz, zeroed; NULL when out of memory. */
-void *vg_rows_push(struct vg_rows *r, size_t sz);
 
 /*
  * Writes that need several statements run in a transaction of their own

@@ -31,6 +31,19 @@ int vg_store_netblock_add(struct vg_store *s, struct vg_netblock *nb, struct vg_
     return rc;
 }
 
+int vg_store_netblock_update(struct vg_store *s, const struct vg_netblock *nb,
+                             struct vg_error *err)
+{
+    sqlite3_stmt *st = vg_sql(
+        s, "UPDATE netblock SET public = ?, note = ? WHERE id = ? AND deleted_at IS NULL", err);
+    if (!st)
+        return err ? err->code : VG_EDB;
+    sqlite3_bind_int(st, 1, nb->public);
+    vg_bind_text(st, 2, nb->note);
+    sqlite3_bind_int64(st, 3, nb->id);
+    return vg_sql_exec_stmt(s, st, err, "cannot update the netblock");
+}
+
 int vg_store_netblock_list(struct vg_store *s, const struct vg_netblock_filter *f,
                            struct vg_rows *out, struct vg_error *err)
 {

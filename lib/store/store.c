@@ -297,7 +297,8 @@ fail:
     return rc;
 }
 
-int vg_store_open(const char *path, int flags, struct vg_store **out, struct vg_error *err)
+int vg_store_open(const char *path, int flags, const char *actor, struct vg_store **out,
+                  struct vg_error *err)
 {
     struct vg_store *s;
     int rc, oflags;
@@ -326,7 +327,7 @@ int vg_store_open(const char *path, int flags, struct vg_store **out, struct vg_
     if (!s)
         return vg_error_set(err, VG_ENOMEM, "out of memory");
     vg_map_init(&s->stmts);
-    vg_strlcpy(s->actor, "unknown", sizeof s->actor);
+    vg_store_set_actor(s, actor);
     s->path = vg_strdup(path);
     if (!s->path) {
         free(s);

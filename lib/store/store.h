@@ -40,6 +40,8 @@ struct vg_rows {
 
 void vg_rows_init(struct vg_rows *r);
 void vg_rows_release(struct vg_rows *r);
+/* Append one zeroed item of size sz (the same for every call on r); NULL when out of memory. */
+void *vg_rows_push(struct vg_rows *r, size_t sz);
 #define VG_ROW(rows, type, i) (&((type *)(rows)->v)[i])
 
 /* ---- opening, schema, transactions ------------------------------------ */
@@ -54,9 +56,11 @@ enum vg_store_open_flags {
  * newer than the store's schema version are applied, each in a transaction
  * of its own. Without VG_STORE_CREATE a missing store is VG_ENOTFOUND with
  * a message that says to run `vigil init`. A store written by a newer vigil
- * is VG_ESCHEMA. The caller closes *out with vg_store_close.
+ * is VG_ESCHEMA. actor (may be NULL: "unknown") is who acts, for the audit
+ * table, from the migrations on. The caller closes *out with vg_store_close.
  */
-int vg_store_open(const char *path, int flags, struct vg_store **out, struct vg_error *err);
+int vg_store_open(const char *path, int flags, const char *actor, struct vg_store **out,
+                  struct vg_error *err);
 void vg_store_close(struct vg_store *s);
 
 /* Borrowed path the store was opened with. */
@@ -175,6 +179,8 @@ struct vg_duty {
 };
 
 int vg_store_duty_add(struct vg_store *s, struct vg_duty *d, struct vg_error *err);
+/* Update the note of d->id. */
+int vg_store_duty_update(struct vg_store *s, const struct vg_duty *d, struct vg_error *err);
 /* Shifts that overlap [from, to); to 0 means open-ended. Ordered by start. */
 int vg_store_duty_list(struct vg_store *s, time_t from, time_t to, struct vg_rows *out,
                        struct vg_error *err);
@@ -197,6 +203,9 @@ int vg_store_netblock_add(struct vg_store *s, struct vg_netblock *nb, struct vg_
 struct vg_netblock_filter {
     int64_t unit_id; /* 0: all */
 };
+/* Update public and note of nb->id. */
+int vg_store_netblock_update(struct vg_store *s, const struct vg_netblock *nb,
+                             struct vg_error *err);
 int vg_store_netblock_list(struct vg_store *s, const struct vg_netblock_filter *f,
                            struct vg_rows *out, struct vg_error *err);
 /* Live netblock of unit_id with this prefix, or VG_ENOTFOUND. */
