@@ -94,6 +94,7 @@ int cli_import(struct cli *c, int kind, const char *cmdname)
         vg_json_set(j, "skipped", vg_json_int((int64_t)r.skipped));
         vg_json_set(j, "units_created", vg_json_int((int64_t)r.units_created));
         vg_json_set(j, "systems_created", vg_json_int((int64_t)r.systems_created));
+        vg_json_set(j, "systems_updated", vg_json_int((int64_t)r.systems_updated));
         for (size_t i = 0; i < r.nignored; i++)
             json_array_append_new(ign, vg_json_str(r.ignored[i]));
         vg_json_set(j, "ignored_columns", ign);
@@ -121,13 +122,16 @@ int cli_import(struct cli *c, int kind, const char *cmdname)
         if (!c->quiet) {
             printf("%s%s: %zu %s record%s (%s, '%s'): %zu added, %zu updated, %zu unchanged, "
                    "%zu skipped",
-                   a.o.dry_run ? "dry run, nothing written: " : "", path, r.records, r.kind,
+                   a.o.dry_run ? "dry run, nothing written: " : "", path, r.records, r.noun,
                    r.records == 1 ? "" : "s", r.encoding ? r.encoding : "utf-8",
                    delim_name(r.delimiter), r.added, r.updated, r.unchanged, r.skipped);
             if (r.units_created || r.systems_created)
                 printf("; created %zu unit%s and %zu system%s", r.units_created,
                        r.units_created == 1 ? "" : "s", r.systems_created,
                        r.systems_created == 1 ? "" : "s");
+            if (r.systems_updated)
+                printf("; changed the level of %zu system%s", r.systems_updated,
+                       r.systems_updated == 1 ? "" : "s");
             putchar('\n');
         }
     }

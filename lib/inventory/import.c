@@ -317,6 +317,7 @@ int imp_finish(struct imp *m, const char *action)
     vg_json_set(d, "skipped", vg_json_int((int64_t)r->skipped));
     vg_json_set(d, "units_created", vg_json_int((int64_t)r->units_created));
     vg_json_set(d, "systems_created", vg_json_int((int64_t)r->systems_created));
+    vg_json_set(d, "systems_updated", vg_json_int((int64_t)r->systems_updated));
     text = json_dumps(d, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(d);
     if (!text) {
@@ -966,6 +967,9 @@ int vg_inv_import(struct vg_store *s, int kind, const char *path, const char *di
         return vg_error_set(err, VG_EINVAL, "unknown import kind %d", kind);
     }
     r->kind = vg_inv_kind_name(kind);
+    r->noun = kind == VG_INV_DUTY ? "shift" : kind == VG_INV_UNITS ? "unit"
+              : kind == VG_INV_CONTACTS ? "contact" : kind == VG_INV_NETBLOCKS ? "netblock"
+              : "host";
     if (vg_store_in_tx(s))
         return vg_error_set(err, VG_EINVAL, "an import needs a transaction of its own");
     rc = imp_open(&m, s, path, display, cols, ncols, o, r, err);

@@ -291,6 +291,37 @@ static int parse_row(struct imp *m, struct hrow *r, struct vg_map *sys, struct v
     return VG_OK;
 }
 
+/* Fill the fields whose column is absent from the stored host; true if any was. */
+static bool keep_absent(struct imp *m, struct vg_host *h, const struct vg_host *was)
+{
+    bool any = false;
+    if (m->idx[H_OS] < 0 && m->idx[H_RELEASE] < 0) {
+        h->os = was->os;
+        h->os_release = was->os_release;
+        any = true;
+    }
+    if (m->idx[H_IP] < 0) {
+        h->addrs = was->addrs;
+        h->naddrs = was->naddrs;
+        any = true;
+    }
+    if (m->idx[H_SYSTEM] < 0) {
+        h->systems = was->systems;
+        h->nsystems = was->nsystems;
+        any = true;
+    }
+    if (m->idx[H_OWNER] < 0) {
+        h->owner = was->owner;
+        h->owner_id = was->owner_id;
+        any = true;
+    }
+    if (m->idx[H_NOTE] < 0) {
+        h->note = was->note;
+        any = true;
+    }
+    return any;
+}
+
 int vg_inv_import_hosts(struct imp *m)
 {
     struct vg_rows rows, stored, systems, contacts;
@@ -467,8 +498,13 @@ int vg_inv_import_hosts(struct imp *m)
                 vg_arena_init(&a);
                 rc = vg_store_system_get(m->s, h->unit_id, y->name, &us, &a, m->err);
                 if (rc == VG_OK && us.level != sl->level) {
+                    int was = us.level;
                     us.level = sl->level;
                     rc = vg_store_system_update(m->s, &us, m->err);
+                    m->r->systems_updated++;
+                    imp_note(m, r->line, "level",
+                             "system \"%s\" of unit \"%s\" changes from level %d to %d", y->name,
+                             r->unit, was, us.level);
                 }
                 vg_arena_release(&a);
                 if (rc)
@@ -482,6 +518,9 @@ int vg_inv_import_hosts(struct imp *m)
         union vg_map_val *sv = vg_map_get(&hosts_store, key, kl);
         if (sv) {
             struct stored_host *sh = sv->p;
+            /* A column the file does not have leaves the stored value as it is. */
+            if (keep_absent(m, h, sh->h))
+                r->fp = host_fp(h);
             if (sh->fp == r->fp) {
                 m->r->unchanged++;
                 continue;

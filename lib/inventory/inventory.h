@@ -110,13 +110,14 @@ struct vg_import_issue {
 };
 
 struct vg_import_result {
-    const char *kind;     /* static */
+    const char *kind;     /* static: "hosts", "units", ... */
+    const char *noun;     /* static: "host", "unit", ..., for messages */
     const char *encoding; /* static or borrowed from opts */
     char delimiter;
     char sha256[65];
     size_t records; /* data records read (header excluded) */
     size_t added, updated, unchanged, skipped;
-    size_t units_created, systems_created;
+    size_t units_created, systems_created, systems_updated;
     /* Columns present in the file that were not recognised (ignored). */
     size_t nignored;
     const char **ignored;
