@@ -120,7 +120,7 @@ static int match_col(const struct imp_col *c, const char *folded)
     return 0;
 }
 
-int imp_open(struct imp *m, struct vg_store *s, const char *path, const char *display,
+int imp_open(struct imp *m, struct vg_store *s, struct vg_buf *text, const char *display,
              const struct imp_col *cols, size_t ncols, const struct vg_import_opts *o,
              struct vg_import_result *r, struct vg_error *err)
 {
@@ -128,7 +128,7 @@ int imp_open(struct imp *m, struct vg_store *s, const char *path, const char *di
     const char *enc = NULL;
     memset(m, 0, sizeof *m);
     m->s = s;
-    m->file = display ? display : path;
+    m->file = display ? display : "<input>";
     m->o = o;
     m->r = r;
     m->err = err;
@@ -138,9 +138,8 @@ int imp_open(struct imp *m, struct vg_store *s, const char *path, const char *di
     vg_arena_init(&m->a);
     vg_map_init(&m->units);
     vg_csv_init(&m->csv, "", 0, ',', m->file);
-    size_t max = o->max_bytes ? o->max_bytes : IMPORT_MAX_BYTES;
-    if ((rc = vg_file_read(path, max, &m->text, err)))
-        return rc;
+    m->text = *text;
+    vg_buf_init(text, text->max);
     vg_sha256_hex(m->text.data, m->text.len, r->sha256);
     if ((rc = vg_text_decode(&m->text, o->encoding, m->file, &enc, err)))
         return rc;
@@ -930,18 +929,16 @@ done:
 
 /* ---- entry point ------------------------------------------------------------------ */
 
-int vg_inv_import(struct vg_store *s, int kind, const char *path, const char *display,
-                  const struct vg_import_opts *o, struct vg_import_result *r,
-                  struct vg_error *err)
+/* Run the importer of kind on text (moved in). */
+static int import_text(struct vg_store *s, int kind, struct vg_buf *text, const char *display,
+                       const struct vg_import_opts *o, struct vg_import_result *r,
+                       struct vg_error *err)
 {
-    static const struct vg_import_opts defaults;
     struct imp m;
     const struct imp_col *cols;
     size_t ncols;
     int (*run)(struct imp *);
     int rc;
-    if (!o)
-        o = &defaults;
     switch (kind) {
     case VG_INV_UNITS:
         cols = unit_cols, ncols = sizeof unit_cols / sizeof *unit_cols;
@@ -964,19 +961,59 @@ int vg_inv_import(struct vg_store *s, int kind, const char *path, const char *di
         run = vg_inv_import_duty;
         break;
     default:
+        vg_buf_release(text);
         return vg_error_set(err, VG_EINVAL, "unknown import kind %d", kind);
     }
     r->kind = vg_inv_kind_name(kind);
     r->noun = kind == VG_INV_DUTY ? "shift" : kind == VG_INV_UNITS ? "unit"
               : kind == VG_INV_CONTACTS ? "contact" : kind == VG_INV_NETBLOCKS ? "netblock"
               : "host";
-    if (vg_store_in_tx(s))
+    if (vg_store_in_tx(s)) {
+        vg_buf_release(text);
         return vg_error_set(err, VG_EINVAL, "an import needs a transaction of its own");
-    rc = imp_open(&m, s, path, display, cols, ncols, o, r, err);
+    }
+    rc = imp_open(&m, s, text, display, cols, ncols, o, r, err);
     if (rc == VG_OK)
         rc = run(&m);
     if (vg_store_in_tx(s))
         vg_store_rollback(s);
     imp_close(&m);
     return rc;
+}
+
+int vg_inv_import(struct vg_store *s, int kind, const char *path, const char *display,
+                  const struct vg_import_opts *o, struct vg_import_result *r,
+                  struct vg_error *err)
+{
+    static const struct vg_import_opts defaults;
+    struct vg_buf text;
+    int rc;
+    if (!o)
+        o = &defaults;
+    vg_buf_init(&text, 0);
+    rc = vg_file_read(path, o->max_bytes ? o->max_bytes : IMPORT_MAX_BYTES, &text, err);
+    if (rc) {
+        vg_buf_release(&text);
+        return rc;
+    }
+    return import_text(s, kind, &text, display ? display : path, o, r, err);
+}
+
+int vg_inv_import_mem(struct vg_store *s, int kind, const void *data, size_t len,
+                      const char *display, const struct vg_import_opts *o,
+                      struct vg_import_result *r, struct vg_error *err)
+{
+    static const struct vg_import_opts defaults;
+    struct vg_buf text;
+    if (!o)
+        o = &defaults;
+    size_t max = o->max_bytes ? o->max_bytes : IMPORT_MAX_BYTES;
+    if (len > max)
+        return vg_error_set(err, VG_ETOOBIG, "%s: larger than %zu bytes", display ? display : "<input>", max);
+    vg_buf_init(&text, 0);
+    if (vg_buf_add(&text, data, len)) {
+        vg_buf_release(&text);
+        return vg_error_set(err, VG_ENOMEM, "out of memory");
+    }
+    return import_text(s, kind, &text, display, o, r, err);
 }

@@ -37,10 +37,11 @@ struct imp {
 };
 
 /*
- * Read, decode and hash the file, read its header and map columns. Fails
- * (naming the missing ones) when a required column is absent.
+ * Take the file's bytes (text is moved into m), decode and hash them, read
+ * the header and map columns. Fails (naming the missing ones) when a
+ * required column is absent.
  */
-int imp_open(struct imp *m, struct vg_store *s, const char *path, const char *display,
+int imp_open(struct imp *m, struct vg_store *s, struct vg_buf *text, const char *display,
              const struct imp_col *cols, size_t ncols, const struct vg_import_opts *o,
              struct vg_import_result *r, struct vg_error *err);
 void imp_close(struct imp *m);

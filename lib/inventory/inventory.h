@@ -138,6 +138,11 @@ int vg_inv_import(struct vg_store *s, int kind, const char *path, const char *di
                   const struct vg_import_opts *o, struct vg_import_result *r,
                   struct vg_error *err);
 
+/* The same on bytes in memory (an upload); display names them in messages. */
+int vg_inv_import_mem(struct vg_store *s, int kind, const void *data, size_t len,
+                      const char *display, const struct vg_import_opts *o,
+                      struct vg_import_result *r, struct vg_error *err);
+
 /* ---- overview ------------------------------------------------------------ */
 
 struct vg_overview {
