@@ -31,7 +31,8 @@ struct cli {
     const char *db;   /* resolved store location */
     const char *db_from; /* where db came from: "--db", "VIGIL_DB", the config file, "default" */
     const char *conf_path;
-    bool json, csv, quiet, verbose;
+    bool json, csv, quiet;
+    int verbose; /* -v: info, -vv: debug */
     bool tty;         /* stdout is a terminal */
     struct vg_conf conf;
     struct vg_store *store;

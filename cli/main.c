@@ -160,7 +160,7 @@ static void main_usage(FILE *f)
           "  --json           JSON output (documents; see docs/json.md)\n"
           "  --csv            CSV output for lists\n"
           "  -q, --quiet      errors only\n"
-          "  -v, --verbose    more detail on stderr\n"
+          "  -v, --verbose    more detail on stderr (-vv: debugging detail)\n"
           "\n"
           "exit codes: 0 success (or nothing found), 1 something found, 2 failure\n"
           "'vigil help COMMAND' or 'vigil COMMAND -h' shows a command's usage.\n",
@@ -233,7 +233,9 @@ static int global_opt(struct cli *c, int argc, char **argv, int i, bool *bad)
     if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)
         return c->quiet = true, 1;
     if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0)
-        return c->verbose = true, 1;
+        return c->verbose++, 1;
+    if (strcmp(a, "-vv") == 0)
+        return c->verbose += 2, 1;
     return 0;
 }
 
@@ -360,7 +362,7 @@ int main(int argc, char **argv)
     if (c.quiet)
         vg_log_set_level(VG_LOG_ERROR);
     else if (c.verbose)
-        vg_log_set_level(VG_LOG_INFO);
+        vg_log_set_level(c.verbose > 1 ? VG_LOG_DEBUG : VG_LOG_INFO);
     if (c.json && c.csv) {
         free(args);
         return cli_failf(&c, "--json and --csv cannot be used together");

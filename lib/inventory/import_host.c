@@ -13,7 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "core/log.h"
 #include "core/str.h"
 #include "core/banned.h"
 
@@ -59,6 +61,13 @@ struct stored_host {
     bool in_file;
     const struct vg_host *h;
 };
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
 
 static int cmp_str(const void *a, const void *b)
 {
@@ -339,6 +348,7 @@ int vg_inv_import_hosts(struct imp *m)
     vg_map_init(&hosts_store);
     vg_map_init(&cmap);
 
+    double t0 = now_s();
     /* What the store holds now: systems and their levels, contacts, hosts and addresses. */
     VG_TRY(vg_store_system_list(m->s, NULL, &systems, m->err));
     for (size_t i = 0; i < systems.n; i++) {
@@ -374,6 +384,8 @@ int vg_inv_import_hosts(struct imp *m)
         v->p = sh;
     }
 
+    vg_debug("host import: loaded %zu hosts from the store in %.2f s", stored.n, now_s() - t0);
+    t0 = now_s();
     /* Pass 1: every record, checked against itself and the file so far. */
     while ((rc = imp_next(m)) != VG_ENOTFOUND) {
         struct hrow *r;
@@ -472,6 +484,8 @@ int vg_inv_import_hosts(struct imp *m)
         }
     }
 
+    vg_debug("host import: checked %zu records in %.2f s", rows.n, now_s() - t0);
+    t0 = now_s();
     /* Write: one transaction. */
     VG_TRY(imp_begin(m));
     VG_TRY(imp_load_units(m));
@@ -549,6 +563,7 @@ int vg_inv_import_hosts(struct imp *m)
         if (rc)
             goto out;
     }
+    vg_debug("host import: wrote in %.2f s", now_s() - t0);
     rc = imp_finish(m, "host.import");
     goto done;
 nomem:

@@ -9,7 +9,17 @@
 
 #include "core/banned.h"
 
+/* A host's level is the highest of its live systems': one grouped pass, not a subquery per host. */
 #define HOST_COLS                                                                                  \
+    "h.id, h.unit_id, u.name, h.hostname, h.role, h.os, h.os_release, h.owner_id, c.name, "     \
+    "h.note, h.created_at, h.updated_at, coalesce(l.lvl, 0) AS lvl "                             \
+    "FROM host h JOIN unit u ON u.id = h.unit_id LEFT JOIN contact c ON c.id = h.owner_id "     \
+    "LEFT JOIN (SELECT hs.host_id AS host_id, max(y.level) AS lvl FROM host_system hs "          \
+    " JOIN system y ON y.id = hs.system_id AND y.deleted_at IS NULL GROUP BY hs.host_id) l "     \
+    " ON l.host_id = h.id "
+
+/* The same columns for one host: a correlated subquery reads only its own systems. */
+#define HOST_COLS_ONE                                                                              \
     "h.id, h.unit_id, u.name, h.hostname, h.role, h.os, h.os_release, h.owner_id, c.name, "     \
     "h.note, h.created_at, h.updated_at, "                                                       \
     "coalesce((SELECT max(y.level) FROM host_system hs JOIN system y ON y.id = hs.system_id "     \
@@ -138,14 +148,21 @@ static int attach(struct vg_store *s, struct vg_rows *out, struct vg_map *idx, i
     sqlite3_stmt *st;
     int r;
     /* Addresses, grouped by host. */
-    st = vg_sql(s,
-                "SELECT a.host_id, a.addr, a.public FROM host_addr a JOIN host h ON h.id = "
-                "a.host_id AND h.deleted_at IS NULL WHERE (?1 IS NULL OR a.host_id = ?1) "
-                "ORDER BY a.host_id, a.family, a.addr",
-                err);
+    /* One host's rows through the primary key, or every live host's. */
+    if (only)
+        st = vg_sql(s,
+                    "SELECT host_id, addr, public FROM host_addr WHERE host_id = ?1 "
+                    "ORDER BY family, addr",
+                    err);
+    else
+        st = vg_sql(s,
+                    "SELECT a.host_id, a.addr, a.public FROM host_addr a JOIN host h ON h.id = "
+                    "a.host_id AND h.deleted_at IS NULL ORDER BY a.host_id, a.family, a.addr",
+                    err);
     if (!st)
         return err ? err->code : VG_EDB;
-    vg_bind_id(st, 1, only);
+    if (only)
+        sqlite3_bind_int64(st, 1, only);
     while ((r = sqlite3_step(st)) == SQLITE_ROW) {
         int64_t hid = sqlite3_column_int64(st, 0);
         union vg_map_val *v = vg_map_get(idx, &hid, sizeof hid);
@@ -176,15 +193,23 @@ static int attach(struct vg_store *s, struct vg_rows *out, struct vg_map *idx, i
         return vg_sql_fail(s, err, "cannot list host addresses");
     sqlite3_reset(st);
     /* Systems. */
-    st = vg_sql(s,
-                "SELECT hs.host_id, y.id, y.name, y.level FROM host_system hs "
-                "JOIN system y ON y.id = hs.system_id AND y.deleted_at IS NULL "
-                "JOIN host h ON h.id = hs.host_id AND h.deleted_at IS NULL "
-                "WHERE (?1 IS NULL OR hs.host_id = ?1) ORDER BY hs.host_id, y.level DESC, y.name",
-                err);
+    if (only)
+        st = vg_sql(s,
+                    "SELECT hs.host_id, y.id, y.name, y.level FROM host_system hs "
+                    "JOIN system y ON y.id = hs.system_id AND y.deleted_at IS NULL "
+                    "WHERE hs.host_id = ?1 ORDER BY y.level DESC, y.name",
+                    err);
+    else
+        st = vg_sql(s,
+                    "SELECT hs.host_id, y.id, y.name, y.level FROM host_system hs "
+                    "JOIN system y ON y.id = hs.system_id AND y.deleted_at IS NULL "
+                    "JOIN host h ON h.id = hs.host_id AND h.deleted_at IS NULL "
+                    "ORDER BY hs.host_id, y.level DESC, y.name",
+                    err);
     if (!st)
         return err ? err->code : VG_EDB;
-    vg_bind_id(st, 1, only);
+    if (only)
+        sqlite3_bind_int64(st, 1, only);
     while ((r = sqlite3_step(st)) == SQLITE_ROW) {
         int64_t hid = sqlite3_column_int64(st, 0);
         union vg_map_val *v = vg_map_get(idx, &hid, sizeof hid);
@@ -254,7 +279,8 @@ int vg_store_host_get(struct vg_store *s, int64_t unit_id, const char *hostname,
     struct vg_rows rows;
     int rc;
     sqlite3_stmt *st = vg_sql(
-        s, "SELECT " HOST_COLS "WHERE h.unit_id = ? AND h.hostname = ? AND h.deleted_at IS NULL",
+        s,
+        "SELECT " HOST_COLS_ONE "WHERE h.unit_id = ? AND h.hostname = ? AND h.deleted_at IS NULL",
         err);
     if (!st)
         return err ? err->code : VG_EDB;
