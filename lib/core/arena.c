@@ -42,6 +42,8 @@ void *vg_arena_alloc(struct vg_arena *a, size_t n)
         return NULL;
     if (!b || b->size - b->used < need) {
         size_t size = need > ARENA_BLOCK ? need : ARENA_BLOCK;
+        if (size > (size_t)-1 - sizeof *b)
+            return NULL;
         b = malloc(sizeof *b + size);
         if (!b)
             return NULL;

@@ -94,7 +94,8 @@ int vg_conf_load(struct vg_conf *c, const char *path, struct vg_error *err)
             }
             memcpy(section, s + 1, n - 2);
             section[n - 2] = '\0';
-            vg_str_trim(section);
+            char *t = vg_str_trim(section);
+            memmove(section, t, strlen(t) + 1);
             continue;
         }
         eq = strchr(s, '=');

@@ -13,7 +13,11 @@ char vg_csv_sniff(const char *data, size_t len)
 {
     size_t comma = 0, semi = 0, tab = 0;
     int inq = 0;
-    for (size_t i = 0; i < len; i++) {
+    size_t i = 0;
+    /* The first record: leading blank lines are skipped, as vg_csv_next does. */
+    while (i < len && (data[i] == '\n' || data[i] == '\r'))
+        i++;
+    for (; i < len; i++) {
         char ch = data[i];
         if (ch == '"')
             inq = !inq;
@@ -139,10 +143,11 @@ again:
                 }
                 continue;
             }
-            if (ch == '\n' || (ch == '\r' && !(c->pos + 1 < c->len && d[c->pos + 1] == '\n')))
-                c->line++;
+            /* Add first: when the record is too big, skip_record counts this line end. */
             if (vg_buf_addc(&c->rec, ch))
                 goto toobig;
+            if (ch == '\n' || (ch == '\r' && !(c->pos + 1 < c->len && d[c->pos + 1] == '\n')))
+                c->line++;
             c->pos++;
             continue;
         }

@@ -43,6 +43,12 @@ int vg_file_read(const char *path, size_t max, struct vg_buf *out, struct vg_err
     for (;;) {
         ssize_t r;
         if (vg_buf_grow(out, 65536) && (rc = vg_buf_grow(out, 1))) {
+            char probe;
+            /* Exactly max bytes is fine: only a byte more is too large. */
+            if (rc == VG_ETOOBIG && read(fd, &probe, 1) == 0) {
+                rc = VG_OK;
+                break;
+            }
             rc = vg_error_set(err, rc, "cannot read '%s': %s", path,
                               rc == VG_ETOOBIG ? "file too large" : "out of memory");
             goto out;
@@ -87,14 +93,20 @@ static int convert(struct vg_buf *b, size_t skip, const char *from, const char *
         return vg_error_set(err, VG_EINVAL, "unknown encoding '%s' (try 'iconv -l' for the names)",
                             from);
     vg_buf_init(&o, b->max < VG_BUF_NOLIMIT / 2 ? b->max * 2 : VG_BUF_NOLIMIT);
-    while (inleft) {
-        if ((rc = vg_buf_grow(&o, inleft * 2 + 16))) {
-            rc = vg_error_set(err, rc, "%s: text too large after conversion from %s", file, from);
+    /* Input NULL at the end flushes what a stateful decoder (CP1258) holds back. */
+    for (bool flush = false;; flush = inleft == 0) {
+        size_t want = inleft + inleft / 2 + 64, room = o.max - o.len;
+        if (want > room)
+            want = room;
+        if (!want || (rc = vg_buf_grow(&o, want))) {
+            rc = vg_error_set(err, rc ? rc : VG_ETOOBIG,
+                              "%s: text too large after conversion from %s", file, from);
             goto out;
         }
         char *op = o.data + o.len;
         size_t oleft = o.cap - o.len - 1;
-        size_t r = iconv(cd, &in, &inleft, &op, &oleft);
+        size_t r = flush ? iconv(cd, NULL, NULL, &op, &oleft)
+                         : iconv(cd, &in, &inleft, &op, &oleft);
         o.len = (size_t)(op - o.data);
         o.data[o.len] = '\0';
         if (r == (size_t)-1 && errno != E2BIG) {
@@ -104,6 +116,8 @@ static int convert(struct vg_buf *b, size_t skip, const char *from, const char *
                              (size_t)(in - b->data));
             goto out;
         }
+        if (flush && r != (size_t)-1)
+            break;
     }
     /* Some converters keep a BOM. */
     if (o.len >= 3 && memcmp(o.data, "\xEF\xBB\xBF", 3) == 0) {

@@ -71,7 +71,7 @@ int vg_ip_parse(const char *s, size_t n, struct vg_ip *out)
 {
     char tmp[VG_IP_STRLEN];
     memset(out, 0, sizeof *out);
-    if (n == 0)
+    if (n == 0 || memchr(s, '\0', n))
         return VG_EPARSE;
     if (memchr(s, ':', n) == NULL) {
         out->family = 4;
@@ -342,8 +342,9 @@ int vg_time_parse(const char *s, size_t n, time_t *out)
         *out = timegm(&tm) - off;
     } else {
         tm.tm_isdst = -1;
+        tm.tm_wday = -1; /* mktime sets it on success: -1 is also a valid time */
         *out = mktime(&tm);
-        if (*out == (time_t)-1)
+        if (tm.tm_wday < 0)
             return VG_EPARSE;
     }
     return VG_OK;

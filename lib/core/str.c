@@ -171,7 +171,7 @@ bool vg_str_has_ctl(const char *s, size_t n)
 char *vg_str_escape_ctl(char *dst, size_t size, const char *s, size_t n)
 {
     const unsigned char *p = (const unsigned char *)s;
-    size_t i = 0, o = 0;
+    size_t i = 0, o = 0, bounds[4] = {0}, nb = 0; /* the last output character boundaries */
     if (!size)
         return dst;
     while (i < n) {
@@ -194,15 +194,20 @@ char *vg_str_escape_ctl(char *dst, size_t size, const char *s, size_t n)
             tn = (size_t)snprintf(tmp, sizeof tmp, "\\x%02X", p[i]);
             k = 1;
         }
-        if (o + tn + 4 > size) {
+        if (o + tn + 1 > size) {
+            /* Does not fit: end with "..." after a whole character or escape. */
             if (size >= 4) {
-                while (o + 4 > size)
-                    o--;
+                size_t back = 0;
+                while (o + 4 > size && back < nb && back < 4)
+                    o = bounds[(nb - 1 - back++) % 4];
+                if (o + 4 > size)
+                    o = 0;
                 memcpy(dst + o, "...", 3);
                 o += 3;
             }
             break;
         }
+        bounds[nb++ % 4] = o; /* o before this character */
         memcpy(dst + o, tmp, tn);
         o += tn;
         i += k;

@@ -460,7 +460,9 @@ int vg_inv_import_units(struct imp *m)
         union vg_map_val *v = vg_map_puts(&parents, name, NULL);
         if (!v)
             goto nomem;
-        v->p = parent ? parent : (char *)"";
+        /* Without a parent column a stored unit keeps its parent. */
+        if (m->idx[U_PARENT] >= 0 || !v->p)
+            v->p = parent ? parent : (char *)"";
     }
     /* Parents must exist (in the store or the file) and never form a cycle. */
     for (size_t i = 0; i < rows.n; i++) {
@@ -512,6 +514,15 @@ int vg_inv_import_units(struct imp *m)
         for (size_t j = 0; j < stored.n && !was; j++)
             if (strcmp(VG_ROW(&stored, struct vg_unit, j)->name, u->name) == 0)
                 was = VG_ROW(&stored, struct vg_unit, j);
+        if (was) {
+            /* A column the file does not have leaves the stored value as it is. */
+            if (m->idx[U_FULL] < 0)
+                u->full = (char *)was->full_name;
+            if (m->idx[U_PARENT] < 0)
+                u->parent = (char *)was->parent;
+            if (m->idx[U_NOTE] < 0)
+                u->note = (char *)was->note;
+        }
         now[0] = u->full, now[1] = u->parent, now[2] = u->note;
         if (was) {
             const char *old[3] = {was->full_name, was->parent, was->note};
@@ -640,14 +651,30 @@ int vg_inv_import_contacts(struct imp *m)
     for (size_t i = 0; i < rows.n; i++) {
         struct crow *r = VG_ROW(&rows, struct crow, i);
         union vg_map_val *v = vg_map_gets(&old, r->c.name);
+        struct vg_contact *was = v ? v->p : NULL;
+        if (was) {
+            /* A column the file does not have leaves the stored value as it is. */
+            if (m->idx[C_UNIT] < 0)
+                r->c.unit = was->unit;
+            if (m->idx[C_ROLE] < 0)
+                r->c.role = was->role;
+            if (m->idx[C_PHONE] < 0)
+                r->c.phone = was->phone;
+            if (m->idx[C_EMAIL] < 0)
+                r->c.email = was->email;
+            if (m->idx[C_ESC] < 0)
+                r->c.escalation = was->escalation;
+            if (m->idx[C_NOTE] < 0)
+                r->c.note = was->note;
+            r->fp = contact_fp(&r->c);
+        }
         if (r->c.unit)
             VG_TRY(imp_unit_id(m, r->c.unit, &r->c.unit_id));
-        if (!v) {
+        if (!was) {
             VG_TRY(vg_store_contact_add(m->s, &r->c, m->err));
             m->r->added++;
             continue;
         }
-        struct vg_contact *was = v->p;
         if (contact_fp(was) == r->fp) {
             m->r->unchanged++;
             continue;
@@ -772,6 +799,10 @@ int vg_inv_import_netblocks(struct imp *m)
             continue;
         }
         struct vg_netblock *was = v->p;
+        if (m->idx[N_PUBLIC] < 0)
+            r->nb.public = was->public;
+        if (m->idx[N_NOTE] < 0)
+            r->nb.note = was->note;
         const char *a[2] = {was->public ? "1" : "0", was->note};
         const char *b[2] = {r->nb.public ? "1" : "0", r->nb.note};
         if (fp_fields(a, 2) == fp_fields(b, 2)) {
@@ -901,6 +932,8 @@ int vg_inv_import_duty(struct imp *m)
             continue;
         }
         struct vg_duty *was = v->p;
+        if (m->idx[D_NOTE] < 0)
+            r->d.note = was->note;
         const char *a[1] = {was->note}, *b[1] = {r->d.note};
         if (fp_fields(a, 1) == fp_fields(b, 1)) {
             m->r->unchanged++;

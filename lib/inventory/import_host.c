@@ -282,6 +282,9 @@ static int parse_row(struct imp *m, struct hrow *r, struct vg_map *sys, struct v
                 v->p = sl;
             } else if (!y->level) {
                 y->level = sl->level;
+            } else if (sl->level == y->level && sl->line == 0) {
+                /* The first line that states the stored level: later lines must agree. */
+                sl->line = line;
             } else if (sl->level != y->level) {
                 if (sl->line == 0) {
                     /* The file changes a stored level: the first line that says so wins. */

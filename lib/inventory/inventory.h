@@ -42,7 +42,8 @@ int vg_inv_parse_bool(const char *s, bool *out, char *why);
 /*
  * Split "Windows Server 2019" into a lower-case name ("windows server") and
  * release ("2019"): the release starts at the last word that begins with a
- * digit. Both are malloc'd (release may be NULL); the caller frees them.
+ * digit. Both are malloc'd (release may be NULL; both are NULL when s is
+ * blank); the caller frees them.
  */
 int vg_inv_split_os(const char *s, char **name, char **release);
 

@@ -48,9 +48,13 @@ int vg_inv_check_hostname(char *s, char *why)
         if (c == '.') {
             if (!label)
                 return bad(why, "\"%s\" has an empty label", s);
+            if (s[i - 1] == '-')
+                return bad(why, "\"%s\" has a label that ends with '-'", s);
             label = 0;
             continue;
         }
+        if (c == '-' && label == 0)
+            return bad(why, "\"%s\" has a label that starts with '-'", s);
         if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
               c == '-' || c == '_'))
             return bad(why,
@@ -165,6 +169,10 @@ int vg_inv_split_os(const char *s, char **name, char **release)
         return VG_ENOMEM;
     t = vg_str_trim(copy);
     vg_str_lower(t);
+    if (!*t) {
+        free(copy);
+        return VG_OK; /* nothing given: no name, no release */
+    }
     /* The release starts at the last word beginning with a digit (not the first word). */
     for (char *p = t + 1; *p; p++)
         if (p[-1] == ' ' && *p >= '0' && *p <= '9')

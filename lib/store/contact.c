@@ -68,7 +68,7 @@ int vg_store_contact_update(struct vg_store *s, const struct vg_contact *c, stru
         return err ? err->code : VG_EDB;
     bind_contact(st, c);
     sqlite3_bind_int64(st, 9, c->id);
-    return vg_sql_exec_stmt(s, st, err, "cannot update the contact");
+    return vg_sql_update(s, st, err, "cannot update the contact");
 }
 
 int vg_store_contact_get(struct vg_store *s, const char *name, struct vg_contact *out,
@@ -154,7 +154,7 @@ int vg_store_duty_update(struct vg_store *s, const struct vg_duty *d, struct vg_
         return err ? err->code : VG_EDB;
     vg_bind_text(st, 1, d->note);
     sqlite3_bind_int64(st, 2, d->id);
-    return vg_sql_exec_stmt(s, st, err, "cannot update the duty shift");
+    return vg_sql_update(s, st, err, "cannot update the duty shift");
 }
 
 int vg_store_duty_list(struct vg_store *s, time_t from, time_t to, struct vg_rows *out,
@@ -165,7 +165,8 @@ int vg_store_duty_list(struct vg_store *s, time_t from, time_t to, struct vg_row
                               "d.starts_at, d.ends_at, d.note FROM duty d "
                               "JOIN contact c ON c.id = d.contact_id "
                               "LEFT JOIN unit u ON u.id = c.unit_id "
-                              "WHERE d.deleted_at IS NULL AND d.ends_at > ?1 "
+                              "WHERE d.deleted_at IS NULL AND c.deleted_at IS NULL "
+                              "AND d.ends_at > ?1 "
                               "AND (?2 = 0 OR d.starts_at < ?2) "
                               "ORDER BY d.starts_at, c.escalation = 0, c.escalation, c.name",
                               err);

@@ -343,7 +343,8 @@ int vg_store_host_list(struct vg_store *s, const struct vg_host_filter *f, struc
         "AND (?2 IS NULL OR EXISTS (SELECT 1 FROM host_system hs WHERE hs.host_id = h.id AND "
         "hs.system_id = ?2)) AND (?3 IS NULL OR h.role = ?3) "
         "AND (?4 IS NULL OR EXISTS (SELECT 1 FROM host_addr a WHERE a.host_id = h.id AND "
-        "a.addr = ?4)) AND lvl >= ?5 ORDER BY lvl DESC, u.name, h.hostname",
+        "a.addr = ?4)) AND coalesce(l.lvl, 0) >= ?5 "
+        "ORDER BY coalesce(l.lvl, 0) DESC, u.name, h.hostname",
         err);
     if (!st)
         return err ? err->code : VG_EDB;

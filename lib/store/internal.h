@@ -33,6 +33,9 @@ int vg_sql_fail(struct vg_store *s, struct vg_error *err, const char *what);
 int vg_sql_exec_stmt(struct vg_store *s, sqlite3_stmt *st, struct vg_error *err,
                      const char *what);
 
+/* Step an UPDATE of one live row: VG_ENOTFOUND when it changed nothing (no such row). */
+int vg_sql_update(struct vg_store *s, sqlite3_stmt *st, struct vg_error *err, const char *what);
+
 /* Run plain SQL (no parameters, schema and pragmas only). */
 int vg_sql_exec(struct vg_store *s, const char *sql, struct vg_error *err);
 

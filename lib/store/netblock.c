@@ -41,7 +41,7 @@ int vg_store_netblock_update(struct vg_store *s, const struct vg_netblock *nb,
     sqlite3_bind_int(st, 1, nb->public);
     vg_bind_text(st, 2, nb->note);
     sqlite3_bind_int64(st, 3, nb->id);
-    return vg_sql_exec_stmt(s, st, err, "cannot update the netblock");
+    return vg_sql_update(s, st, err, "cannot update the netblock");
 }
 
 int vg_store_netblock_list(struct vg_store *s, const struct vg_netblock_filter *f,

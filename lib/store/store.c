@@ -120,6 +120,14 @@ int vg_sql_exec_stmt(struct vg_store *s, sqlite3_stmt *st, struct vg_error *err,
     return VG_OK;
 }
 
+int vg_sql_update(struct vg_store *s, sqlite3_stmt *st, struct vg_error *err, const char *what)
+{
+    int rc = vg_sql_exec_stmt(s, st, err, what);
+    if (rc == VG_OK && sqlite3_changes(s->db) == 0)
+        rc = vg_error_set(err, VG_ENOTFOUND, "%s: no such record (was it removed?)", what);
+    return rc;
+}
+
 int vg_sql_exec(struct vg_store *s, const char *sql, struct vg_error *err)
 {
     char *msg = NULL;

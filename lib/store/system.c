@@ -61,7 +61,7 @@ int vg_store_system_update(struct vg_store *s, const struct vg_system *y, struct
     vg_bind_text(st, 3, y->description);
     sqlite3_bind_int64(st, 4, (sqlite3_int64)time(NULL));
     sqlite3_bind_int64(st, 5, y->id);
-    return vg_sql_exec_stmt(s, st, err, "cannot update the system");
+    return vg_sql_update(s, st, err, "cannot update the system");
 }
 
 int vg_store_system_get(struct vg_store *s, int64_t unit_id, const char *name,

@@ -58,7 +58,7 @@ int vg_store_unit_update(struct vg_store *s, const struct vg_unit *u, struct vg_
     vg_bind_text(st, 4, u->note);
     sqlite3_bind_int64(st, 5, (sqlite3_int64)time(NULL));
     sqlite3_bind_int64(st, 6, u->id);
-    int rc = vg_sql_exec_stmt(s, st, err, "cannot update the unit");
+    int rc = vg_sql_update(s, st, err, "cannot update the unit");
     if (rc == VG_EEXIST)
         return vg_error_set(err, rc, "unit '%s' already exists", u->name);
     return rc;
