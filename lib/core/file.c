@@ -104,11 +104,17 @@ static int convert(struct vg_buf *b, size_t skip, const char *from, const char *
             goto out;
         }
         char *op = o.data + o.len;
-        size_t oleft = o.cap - o.len - 1;
+        size_t oleft = o.cap - o.len - 1, before = inleft, olen = o.len;
         size_t r = flush ? iconv(cd, NULL, NULL, &op, &oleft)
                          : iconv(cd, &in, &inleft, &op, &oleft);
         o.len = (size_t)(op - o.data);
         o.data[o.len] = '\0';
+        if (r == (size_t)-1 && errno == E2BIG && inleft == before && o.len == olen) {
+            /* No room for even one more character: the text is too large. */
+            rc = vg_error_set(err, VG_ETOOBIG, "%s: text too large after conversion from %s",
+                              file, from);
+            goto out;
+        }
         if (r == (size_t)-1 && errno != E2BIG) {
             rc = vg_error_at(err, VG_EPARSE, file, line_of(o.data, o.len), NULL,
                              "%s text from %s (byte %zu); give the right --encoding",
