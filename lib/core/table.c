@@ -78,15 +78,21 @@ size_t vg_table_rows(const struct vg_table *t)
     return t->nrows;
 }
 
+/* A count or a measure, right-aligned. A leading zero (a phone number, an id
+ * like 0042) is text. */
 static bool is_number(const char *s)
 {
     if (*s == '-')
         s++;
-    if (!*s)
+    if (!*s || (s[0] == '0' && s[1] >= '0' && s[1] <= '9'))
         return false;
-    for (; *s; s++)
-        if ((*s < '0' || *s > '9') && *s != '.' && *s != '%')
+    int dots = 0;
+    for (; *s; s++) {
+        if (*s == '.' && ++dots == 1)
+            continue; /* one decimal point; an address has three */
+        if ((*s < '0' || *s > '9') && !(*s == '%' && !s[1]))
             return false;
+    }
     return true;
 }
 
