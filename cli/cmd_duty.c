@@ -99,7 +99,7 @@ static int duty_add(struct cli *c)
 
 static void duty_table(struct cli *c, struct vg_rows *rows, time_t now)
 {
-    const char *h[] = {"id", "from", "to", "contact", "role", "phone", ""};
+    const char *h[] = {"id", "from", "to", "contact", "role", "phone", "status"};
     struct vg_table *t = vg_table_new(7, h);
     for (size_t i = 0; t && i < rows->n; i++) {
         struct vg_duty *d = VG_ROW(rows, struct vg_duty, i);

@@ -212,6 +212,7 @@ toobig : {
     vg_buf_reset(&c->rec);
     char why[96];
     snprintf(why, sizeof why, "record longer than %zu bytes", c->max_record);
-    return fail(c, err, VG_ETOOBIG, line, 0, why);
+    /* The field being read when the limit was hit is the one at fault. */
+    return fail(c, err, VG_ETOOBIG, line, nf + 1, why);
 }
 }

@@ -83,6 +83,8 @@ int vg_inv_unit_add(struct vg_store *s, struct vg_unit *u, struct vg_error *err)
         return rc;
     if (u->full_name && vg_str_has_ctl(u->full_name, strlen(u->full_name)))
         return vg_error_set(err, VG_EINVAL, "full name contains control characters");
+    if (u->note && (rc = check(vg_inv_check_text(u->note, why), "note", why, err)))
+        return rc;
     if ((rc = vg_store_begin(s, err)))
         return rc;
     u->parent_id = 0;
@@ -116,6 +118,8 @@ int vg_inv_contact_add(struct vg_store *s, struct vg_contact *c, struct vg_error
         return rc;
     if (c->role && vg_str_has_ctl(c->role, strlen(c->role)))
         return vg_error_set(err, VG_EINVAL, "role contains control characters");
+    if (c->note && (rc = check(vg_inv_check_text(c->note, why), "note", why, err)))
+        return rc;
     if (c->escalation < 0 || c->escalation > 99)
         return vg_error_set(err, VG_EINVAL, "escalation order %d is not between 0 and 99",
                             c->escalation);
@@ -176,6 +180,12 @@ int vg_inv_host_add(struct vg_store *s, struct vg_host *h, struct vg_error *err)
         return rc;
     }
     h->role = role;
+    if ((h->note && check(vg_inv_check_text(h->note, why), "note", why, err)) ||
+        (h->os && vg_str_has_ctl(h->os, strlen(h->os)))) {
+        h->hostname = given;
+        return err && err->code ? err->code
+                                : vg_error_set(err, VG_EINVAL, "os contains control characters");
+    }
     if (!h->unit) {
         h->hostname = given;
         return vg_error_set(err, VG_EINVAL, "a host needs its unit (--unit)");
@@ -239,8 +249,9 @@ int vg_inv_netblock_add(struct vg_store *s, struct vg_netblock *nb, struct vg_er
     int rc;
     if (!nb->unit)
         return vg_error_set(err, VG_EINVAL, "a netblock needs its unit (--unit)");
-    if (nb->note && vg_str_has_ctl(nb->note, strlen(nb->note)))
-        return vg_error_set(err, VG_EINVAL, "note contains control characters");
+    char why[160];
+    if (nb->note && vg_inv_check_text(nb->note, why))
+        return vg_error_set(err, VG_EINVAL, "note %s", why);
     if ((rc = vg_store_begin(s, err)))
         return rc;
     if ((rc = unit_id(s, nb->unit, &nb->unit_id, err)))

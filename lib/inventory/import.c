@@ -436,6 +436,10 @@ int vg_inv_import_units(struct imp *m)
             rc = imp_reject(m, line, "full_name", "contains control characters");
             goto next;
         }
+        if (note && vg_inv_check_text(note, why)) {
+            rc = imp_reject(m, line, "note", "%s", why);
+            goto next;
+        }
         if (parent && vg_inv_check_name(parent, why)) {
             rc = imp_reject(m, line, "parent", "%s", why);
             goto next;
@@ -628,6 +632,8 @@ int vg_inv_import_contacts(struct imp *m)
             rc = imp_reject(m, line, "email", "%s", why);
         else if (esc_s && vg_parse_i64(esc_s, strlen(esc_s), 0, 99, &esc))
             rc = imp_reject(m, line, "escalation", "\"%s\" is not an order (0 to 99)", esc_s);
+        else if (c.note && vg_inv_check_text(c.note, why))
+            rc = imp_reject(m, line, "note", "%s", why);
         if (rc == IMP_SKIP)
             continue;
         if (rc)

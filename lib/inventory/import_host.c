@@ -141,8 +141,8 @@ static int parse_row(struct imp *m, struct hrow *r, struct vg_map *sys, struct v
         return imp_reject(m, line, "role", "is empty (server or workstation)");
     if (vg_inv_parse_role(role, &h->role, why))
         return imp_reject(m, line, "role", "%s", why);
-    if (h->note && vg_str_has_ctl(h->note, strlen(h->note)))
-        return imp_reject(m, line, "note", "contains control characters");
+    if (h->note && vg_inv_check_text(h->note, why))
+        return imp_reject(m, line, "note", "%s", why);
     /* Operating system: "debian 12" -> os "debian", release "12". */
     if (os) {
         char *name, *release;

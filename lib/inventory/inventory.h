@@ -29,6 +29,8 @@
  * which the caller places behind `file:line: column "x": `.
  */
 int vg_inv_check_name(const char *s, char *why);
+/* Free text (notes): line breaks and tabs are fine, other control characters not; 4 KiB at most. */
+int vg_inv_check_text(const char *s, char *why);
 /* Lower-cases host names in place (DNS names are case-insensitive). */
 int vg_inv_check_hostname(char *s, char *why);
 /* "server" / "workstation" (also: srv, ws, pc, máy chủ, máy trạm); *out is static. */

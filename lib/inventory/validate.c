@@ -36,6 +36,20 @@ int vg_inv_check_name(const char *s, char *why)
     return VG_OK;
 }
 
+int vg_inv_check_text(const char *s, char *why)
+{
+    for (const char *p = s; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if ((c < 0x20 && c != '\n' && c != '\r' && c != '\t') || c == 0x7F) {
+            snprintf(why, WHY_MAX, "contains a control character (byte 0x%02X)", c);
+            return VG_EINVAL;
+        }
+    }
+    if (strlen(s) > 4096)
+        return bad(why, "is longer than 4096 bytes%s", "");
+    return VG_OK;
+}
+
 int vg_inv_check_hostname(char *s, char *why)
 {
     size_t n = strlen(s), label = 0;

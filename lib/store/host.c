@@ -13,7 +13,7 @@
 #define HOST_COLS                                                                                  \
     "h.id, h.unit_id, u.name, h.hostname, h.role, h.os, h.os_release, h.owner_id, c.name, "     \
     "h.note, h.created_at, h.updated_at, coalesce(l.lvl, 0) AS lvl "                             \
-    "FROM host h JOIN unit u ON u.id = h.unit_id LEFT JOIN contact c ON c.id = h.owner_id "     \
+    "FROM host h JOIN unit u ON u.id = h.unit_id LEFT JOIN contact c ON c.id = h.owner_id AND c.deleted_at IS NULL "     \
     "LEFT JOIN (SELECT hs.host_id AS host_id, max(y.level) AS lvl FROM host_system hs "          \
     " JOIN system y ON y.id = hs.system_id AND y.deleted_at IS NULL GROUP BY hs.host_id) l "     \
     " ON l.host_id = h.id "
@@ -24,7 +24,7 @@
     "h.note, h.created_at, h.updated_at, "                                                       \
     "coalesce((SELECT max(y.level) FROM host_system hs JOIN system y ON y.id = hs.system_id "     \
     " AND y.deleted_at IS NULL WHERE hs.host_id = h.id), 0) AS lvl "                              \
-    "FROM host h JOIN unit u ON u.id = h.unit_id LEFT JOIN contact c ON c.id = h.owner_id "
+    "FROM host h JOIN unit u ON u.id = h.unit_id LEFT JOIN contact c ON c.id = h.owner_id AND c.deleted_at IS NULL "
 
 static void read_host(sqlite3_stmt *st, struct vg_host *h, struct vg_arena *a)
 {
@@ -239,6 +239,15 @@ static int attach(struct vg_store *s, struct vg_rows *out, struct vg_map *idx, i
     return VG_OK;
 }
 
+/* Addresses in numeric order: IPv4 first, then IPv6, by their bytes. */
+static int cmp_addr(const void *a, const void *b)
+{
+    const struct vg_host_addr *x = a, *y = b;
+    if (x->ip.family != y->ip.family)
+        return x->ip.family < y->ip.family ? -1 : 1;
+    return memcmp(x->ip.a, y->ip.a, sizeof x->ip.a);
+}
+
 static int collect(struct vg_store *s, sqlite3_stmt *st, struct vg_rows *out, int64_t only,
                    struct vg_error *err)
 {
@@ -264,6 +273,11 @@ static int collect(struct vg_store *s, sqlite3_stmt *st, struct vg_rows *out, in
     sqlite3_reset(st);
     if (out->n > first)
         rc = attach(s, out, &idx, only, err);
+    for (size_t i = first; rc == VG_OK && i < out->n; i++) {
+        struct vg_host *h = VG_ROW(out, struct vg_host, i);
+        if (h->naddrs > 1)
+            qsort(h->addrs, h->naddrs, sizeof *h->addrs, cmp_addr);
+    }
 out:
     vg_map_release(&idx);
     return rc;

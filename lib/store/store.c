@@ -349,6 +349,12 @@ int vg_store_open(const char *path, int flags, const char *actor, struct vg_stor
         goto fail;
     }
     sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
+    /* Is it ours? A file that is not SQLite shows here, before any pragma touches it. */
+    if (vg_sql_exec(s, "SELECT count(*) FROM sqlite_master", NULL)) {
+        rc = vg_error_set(err, VG_EDB, "cannot open the store '%s': not a vigil store (%s)", path,
+                          sqlite3_errmsg(s->db));
+        goto fail;
+    }
     if ((rc = vg_sql_exec(s, "PRAGMA foreign_keys = ON", err)))
         goto fail;
     if (!(flags & VG_STORE_READONLY) && !memory) {
@@ -363,12 +369,6 @@ int vg_store_open(const char *path, int flags, const char *actor, struct vg_stor
                           "PRAGMA mmap_size = 268435456; PRAGMA temp_store = MEMORY",
                           err)))
         goto fail;
-    /* Is it ours? A file that is not SQLite shows here. */
-    if ((rc = vg_sql_exec(s, "SELECT count(*) FROM sqlite_master", err))) {
-        vg_error_set(err, VG_EDB, "cannot open the store '%s': not a vigil store (%s)", path,
-                     sqlite3_errmsg(s->db));
-        goto fail;
-    }
     if (flags & VG_STORE_READONLY) {
         int v;
         if ((rc = read_version(s, &v, err)))
