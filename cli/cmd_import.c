@@ -5,6 +5,7 @@
 #include "cli.h"
 
 #include <string.h>
+#include <unistd.h>
 
 #include "core/json.h"
 #include "core/log.h"
@@ -42,6 +43,17 @@ static int on_opt(int opt, const char *arg, void *ctx)
     return -1;
 }
 
+/* Progress on stderr, only when it is a terminal; the line is cleared at the end. */
+static void progress(void *ctx, const char *phase, size_t done, size_t total)
+{
+    (void)ctx;
+    if (total)
+        fprintf(stderr, "\r%s... %3zu%%", phase, done * 100 / total);
+    else
+        fprintf(stderr, "\r%s...", phase);
+    fflush(stderr);
+}
+
 static const char *delim_name(char d)
 {
     return d == '\t' ? "tab" : d == ';' ? ";" : ",";
@@ -66,10 +78,15 @@ int cli_import(struct cli *c, int kind, const char *cmdname)
     if (first + 1 < c->argc)
         return cli_usage_error(c, cmdname, "import takes one file, got %d", c->argc - first);
     const char *path = c->argv[first];
+    bool show = !c->quiet && isatty(STDERR_FILENO);
+    if (show)
+        a.o.progress = progress;
     vg_import_result_init(&r);
     vg_error_clear(&err);
     rc = vg_inv_import(c->store, kind, path, strcmp(path, "-") == 0 ? "<stdin>" : path, &a.o, &r,
                        &err);
+    if (show)
+        fputs("\r\033[K", stderr);
     if (rc) {
         vg_import_result_release(&r);
         cli_fail(c, rc, &err);

@@ -187,7 +187,13 @@ int cmd_help(struct cli *c)
 
 int cmd_version(struct cli *c)
 {
-    (void)c;
+    if (c->json) {
+        json_t *j = json_object();
+        json_object_set_new(j, "version", json_string(VG_VERSION));
+        json_object_set_new(j, "schema", json_integer(vg_store_latest_schema()));
+        cli_json(c, j);
+        return VG_EXIT_OK;
+    }
     printf("vigil %s (store schema %d)\n", VG_VERSION, vg_store_latest_schema());
     return VG_EXIT_OK;
 }

@@ -392,6 +392,8 @@ int vg_inv_import_hosts(struct imp *m)
     /* Pass 1: every record, checked against itself and the file so far. */
     while ((rc = imp_next(m)) != VG_ENOTFOUND) {
         struct hrow *r;
+        if (m->o->progress && m->r->records % 10000 == 0)
+            m->o->progress(m->o->progress_ctx, "checking", m->csv.pos, m->csv.len);
         if (rc == IMP_SKIP)
             continue;
         if (rc)
@@ -495,6 +497,8 @@ int vg_inv_import_hosts(struct imp *m)
     for (size_t i = 0; i < rows.n; i++) {
         struct hrow *r = VG_ROW(&rows, struct hrow, i);
         struct vg_host *h = &r->h;
+        if (m->o->progress && i % 10000 == 0)
+            m->o->progress(m->o->progress_ctx, "writing", i, rows.n);
         if (r->skip)
             continue;
         VG_TRY(imp_unit_id(m, r->unit, &h->unit_id));

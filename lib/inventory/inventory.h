@@ -104,6 +104,12 @@ struct vg_import_opts {
     bool skip_bad;        /* import the good records, list the bad */
     bool dry_run;         /* validate and count, then roll back */
     size_t max_bytes;     /* 0: 1 GiB */
+    /*
+     * Called now and then during long imports (NULL: never): phase is
+     * "checking" (done/total are bytes of the file) or "writing" (records).
+     */
+    void (*progress)(void *ctx, const char *phase, size_t done, size_t total);
+    void *progress_ctx;
 };
 
 struct vg_import_issue {
