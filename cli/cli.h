@@ -25,15 +25,15 @@ enum cmd_flags {
 };
 
 struct cli {
-    int argc;         /* the command's arguments; argv[0] is the command name */
+    int argc; /* the command's arguments; argv[0] is the command name */
     char **argv;
-    const char *prog; /* "vigil" */
-    const char *db;   /* resolved store location */
+    const char *prog;    /* "vigil" */
+    const char *db;      /* resolved store location */
     const char *db_from; /* where db came from: "--db", "VIGIL_DB", the config file, "default" */
     const char *conf_path;
     bool json, csv, quiet;
     int verbose; /* -v: info, -vv: debug */
-    bool tty;         /* stdout is a terminal */
+    bool tty;    /* stdout is a terminal */
     struct vg_conf conf;
     struct vg_store *store;
     char actor[128];

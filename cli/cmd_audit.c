@@ -80,8 +80,8 @@ int cmd_audit(struct cli *c)
             struct vg_audit *x = VG_ROW(&rows, struct vg_audit, i);
             char id[24], at[32];
             snprintf(id, sizeof id, "%lld", (long long)x->id);
-            const char *cells[] = {id, cli_time(x->at, at), x->actor, x->action, x->object,
-                                   x->detail};
+            const char *cells[] = {id,        cli_time(x->at, at), x->actor,
+                                   x->action, x->object,           x->detail};
             vg_table_add(t, cells);
         }
         if (t)

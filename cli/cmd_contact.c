@@ -65,18 +65,21 @@ static int on_opt(int opt, const char *arg, void *ctx)
 
 static int contact_add(struct cli *c)
 {
-    static const struct option lo[] = {
-        {"unit", required_argument, NULL, 'u'},  {"role", required_argument, NULL, 'r'},
-        {"phone", required_argument, NULL, 'p'}, {"email", required_argument, NULL, 'm'},
-        {"escalation", required_argument, NULL, 'e'}, {"note", required_argument, NULL, 'n'},
-        {NULL, 0, NULL, 0}};
+    static const struct option lo[] = {{"unit", required_argument, NULL, 'u'},
+                                       {"role", required_argument, NULL, 'r'},
+                                       {"phone", required_argument, NULL, 'p'},
+                                       {"email", required_argument, NULL, 'm'},
+                                       {"escalation", required_argument, NULL, 'e'},
+                                       {"note", required_argument, NULL, 'n'},
+                                       {NULL, 0, NULL, 0}};
     struct args a = {.c = c};
     struct vg_error err;
     int first = cli_getopt(c, 2, "contact", lo, "", on_opt, &a);
     if (first < 0)
         return first == -1 ? VG_EXIT_OK : VG_EXIT_FAIL;
     if (c->argc - first != 1)
-        return cli_usage_error(c, "contact", "contact add takes one NAME (quote names with spaces)");
+        return cli_usage_error(c, "contact",
+                               "contact add takes one NAME (quote names with spaces)");
     a.x.name = c->argv[first];
     vg_error_clear(&err);
     int rc = vg_inv_contact_add(c->store, &a.x, &err);

@@ -105,8 +105,12 @@ static void duty_table(struct cli *c, struct vg_rows *rows, time_t now)
         struct vg_duty *d = VG_ROW(rows, struct vg_duty, i);
         char id[24], t1[32], t2[32];
         snprintf(id, sizeof id, "%lld", (long long)d->id);
-        const char *cells[] = {id,      cli_time(d->starts_at, t1),
-                               cli_time(d->ends_at, t2), d->contact, d->role, d->phone,
+        const char *cells[] = {id,
+                               cli_time(d->starts_at, t1),
+                               cli_time(d->ends_at, t2),
+                               d->contact,
+                               d->role,
+                               d->phone,
                                d->starts_at <= now && now < d->ends_at ? "on duty" : ""};
         vg_table_add(t, cells);
     }

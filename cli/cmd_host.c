@@ -104,12 +104,15 @@ static int on_opt(int opt, const char *arg, void *ctx)
     return -1;
 }
 
-static const struct option lo[] = {
-    {"unit", required_argument, NULL, 'u'},  {"role", required_argument, NULL, 'r'},
-    {"os", required_argument, NULL, 'o'},    {"owner", required_argument, NULL, 'w'},
-    {"note", required_argument, NULL, 'n'},  {"system", required_argument, NULL, 's'},
-    {"ip", required_argument, NULL, 'i'},    {"level", required_argument, NULL, 'l'},
-    {NULL, 0, NULL, 0}};
+static const struct option lo[] = {{"unit", required_argument, NULL, 'u'},
+                                   {"role", required_argument, NULL, 'r'},
+                                   {"os", required_argument, NULL, 'o'},
+                                   {"owner", required_argument, NULL, 'w'},
+                                   {"note", required_argument, NULL, 'n'},
+                                   {"system", required_argument, NULL, 's'},
+                                   {"ip", required_argument, NULL, 'i'},
+                                   {"level", required_argument, NULL, 'l'},
+                                   {NULL, 0, NULL, 0}};
 
 static int host_add(struct cli *c)
 {

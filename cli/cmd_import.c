@@ -62,8 +62,10 @@ static const char *delim_name(char d)
 int cli_import(struct cli *c, int kind, const char *cmdname)
 {
     static const struct option longopts[] = {
-        {"skip-bad", no_argument, NULL, 's'},   {"dry-run", no_argument, NULL, 'n'},
-        {"encoding", required_argument, NULL, 'e'}, {"delimiter", required_argument, NULL, 'd'},
+        {"skip-bad", no_argument, NULL, 's'},
+        {"dry-run", no_argument, NULL, 'n'},
+        {"encoding", required_argument, NULL, 'e'},
+        {"delimiter", required_argument, NULL, 'd'},
         {NULL, 0, NULL, 0},
     };
     struct import_args a = {.c = c, .cmd = cmdname};

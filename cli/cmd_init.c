@@ -19,8 +19,8 @@ int cmd_init(struct cli *c)
         vg_json_set(j, "created", json_boolean(created));
         cli_json(c, j);
     } else if (!c->quiet) {
-        printf("%s store at %s (schema %d)\n", created ? "created" : "ready:",
-               vg_store_path(c->store), schema);
+        printf("%s store at %s (schema %d)\n",
+               created ? "created" : "ready:", vg_store_path(c->store), schema);
     }
     return VG_EXIT_OK;
 }

@@ -150,21 +150,22 @@ static void main_usage(FILE *f)
           f);
     for (const struct cmd *c = vg_commands; c->name; c++)
         fprintf(f, "  %-10s %s\n", c->name, c->summary);
-    fputs("\n"
-          "global options (before or after the command):\n"
-          "  --db PATH        the store (default: VIGIL_DB, else 'db' in the config file,\n"
-          "                   else /var/lib/vigil/vigil.db as root, else\n"
-          "                   $XDG_DATA_HOME/vigil/vigil.db)\n"
-          "  --config FILE    configuration file (default: VIGIL_CONF, else /etc/vigil/vigil.conf)\n"
-          "  --timezone TZ    time zone for times shown and typed (e.g. Asia/Ho_Chi_Minh)\n"
-          "  --json           JSON output (documents; see docs/json.md)\n"
-          "  --csv            CSV output for lists\n"
-          "  -q, --quiet      errors only\n"
-          "  -v, --verbose    more detail on stderr (-vv: debugging detail)\n"
-          "\n"
-          "exit codes: 0 success (or nothing found), 1 something found, 2 failure\n"
-          "'vigil help COMMAND' or 'vigil COMMAND -h' shows a command's usage.\n",
-          f);
+    fputs(
+        "\n"
+        "global options (before or after the command):\n"
+        "  --db PATH        the store (default: VIGIL_DB, else 'db' in the config file,\n"
+        "                   else /var/lib/vigil/vigil.db as root, else\n"
+        "                   $XDG_DATA_HOME/vigil/vigil.db)\n"
+        "  --config FILE    configuration file (default: VIGIL_CONF, else /etc/vigil/vigil.conf)\n"
+        "  --timezone TZ    time zone for times shown and typed (e.g. Asia/Ho_Chi_Minh)\n"
+        "  --json           JSON output (documents; see docs/json.md)\n"
+        "  --csv            CSV output for lists\n"
+        "  -q, --quiet      errors only\n"
+        "  -v, --verbose    more detail on stderr (-vv: debugging detail)\n"
+        "\n"
+        "exit codes: 0 success (or nothing found), 1 something found, 2 failure\n"
+        "'vigil help COMMAND' or 'vigil COMMAND -h' shows a command's usage.\n",
+        f);
 }
 
 void cli_print_help(const struct cmd *cmd, FILE *f)

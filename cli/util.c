@@ -49,8 +49,7 @@ int cli_usage_error(struct cli *c, const char *cmd, const char *fmt, ...)
 }
 
 int cli_getopt(struct cli *c, int first, const char *cmdname, const struct option *longopts,
-               const char *shortopts, int (*on_opt)(int opt, const char *arg, void *ctx),
-               void *ctx)
+               const char *shortopts, int (*on_opt)(int opt, const char *arg, void *ctx), void *ctx)
 {
     int argc = c->argc - (first - 1);
     char **argv = c->argv + (first - 1);
@@ -68,8 +67,7 @@ int cli_getopt(struct cli *c, int first, const char *cmdname, const struct optio
             return cli_usage_error(c, cmdname, "unknown option '%s'", argv[optind - 1]), -2;
         }
         if (opt == ':')
-            return cli_usage_error(c, cmdname, "option '%s' needs a value", argv[optind - 1]),
-                   -2;
+            return cli_usage_error(c, cmdname, "option '%s' needs a value", argv[optind - 1]), -2;
         if (on_opt(opt, optarg, ctx) != 0)
             return -2;
     }

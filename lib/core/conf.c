@@ -100,8 +100,8 @@ int vg_conf_load(struct vg_conf *c, const char *path, struct vg_error *err)
         }
         eq = strchr(s, '=');
         if (!eq) {
-            rc = vg_error_at(err, VG_EPARSE, path, line, NULL,
-                             "expected 'key = value', got '%s'", s);
+            rc = vg_error_at(err, VG_EPARSE, path, line, NULL, "expected 'key = value', got '%s'",
+                             s);
             goto out;
         }
         *eq = '\0';

@@ -118,8 +118,7 @@ again:
         if (c->pos >= c->len) {
             if (inq) {
                 vg_buf_reset(&c->rec);
-                return fail(c, err, VG_EPARSE, start_line, nf + 1,
-                            "quoted field is never closed");
+                return fail(c, err, VG_EPARSE, start_line, nf + 1, "quoted field is never closed");
             }
             break;
         }

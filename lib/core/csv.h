@@ -28,8 +28,8 @@ struct vg_csv {
     char delim;
     const char *file; /* borrowed, for messages */
     size_t max_record;
-    struct vg_buf rec;                     /* unescaped fields, each NUL-terminated */
-    size_t offs[VG_CSV_MAX_FIELDS];        /* field starts in rec */
+    struct vg_buf rec;              /* unescaped fields, each NUL-terminated */
+    size_t offs[VG_CSV_MAX_FIELDS]; /* field starts in rec */
     /* After an error: the field at fault (1-based, 0 for the whole record),
      * its line, and the reason without position, so a caller that knows the
      * header can say `column "ip"` instead of the field number. */
@@ -39,8 +39,8 @@ struct vg_csv {
 };
 
 struct vg_csv_row {
-    size_t line; /* line the record starts on */
-    size_t n;    /* number of fields */
+    size_t line;                      /* line the record starts on */
+    size_t n;                         /* number of fields */
     const char *f[VG_CSV_MAX_FIELDS]; /* borrowed: valid until the next vg_csv_next */
 };
 

@@ -24,7 +24,10 @@ int vg_file_read(const char *path, size_t max, struct vg_buf *out, struct vg_err
     out->max = max;
     fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
     if (fd < 0)
-        return vg_error_set(err, errno == EACCES ? VG_EPERM : errno == ENOENT ? VG_ENOTFOUND : VG_EIO,
+        return vg_error_set(err,
+                            errno == EACCES   ? VG_EPERM
+                            : errno == ENOENT ? VG_ENOTFOUND
+                                              : VG_EIO,
                             "cannot open '%s': %s", path, strerror(errno));
     if (fstat(fd, &st) == 0) {
         if (S_ISDIR(st.st_mode)) {
@@ -32,7 +35,8 @@ int vg_file_read(const char *path, size_t max, struct vg_buf *out, struct vg_err
             goto out;
         }
         if (S_ISREG(st.st_mode) && (size_t)st.st_size > max) {
-            rc = vg_error_set(err, VG_ETOOBIG, "cannot read '%s': larger than %zu bytes", path, max);
+            rc =
+                vg_error_set(err, VG_ETOOBIG, "cannot read '%s': larger than %zu bytes", path, max);
             goto out;
         }
         if (S_ISREG(st.st_mode) && st.st_size > 0 && vg_buf_grow(out, (size_t)st.st_size)) {
@@ -105,14 +109,14 @@ static int convert(struct vg_buf *b, size_t skip, const char *from, const char *
         }
         char *op = o.data + o.len;
         size_t oleft = o.cap - o.len - 1, before = inleft, olen = o.len;
-        size_t r = flush ? iconv(cd, NULL, NULL, &op, &oleft)
-                         : iconv(cd, &in, &inleft, &op, &oleft);
+        size_t r =
+            flush ? iconv(cd, NULL, NULL, &op, &oleft) : iconv(cd, &in, &inleft, &op, &oleft);
         o.len = (size_t)(op - o.data);
         o.data[o.len] = '\0';
         if (r == (size_t)-1 && errno == E2BIG && inleft == before && o.len == olen) {
             /* No room for even one more character: the text is too large. */
-            rc = vg_error_set(err, VG_ETOOBIG, "%s: text too large after conversion from %s",
-                              file, from);
+            rc = vg_error_set(err, VG_ETOOBIG, "%s: text too large after conversion from %s", file,
+                              from);
             goto out;
         }
         if (r == (size_t)-1 && errno != E2BIG) {
@@ -140,8 +144,8 @@ out:
     return rc;
 }
 
-int vg_text_decode(struct vg_buf *b, const char *encoding, const char *file,
-                   const char **detected, struct vg_error *err)
+int vg_text_decode(struct vg_buf *b, const char *encoding, const char *file, const char **detected,
+                   struct vg_error *err)
 {
     const unsigned char *p = (const unsigned char *)b->data;
     const char *dummy;

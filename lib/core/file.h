@@ -26,8 +26,8 @@ int vg_file_read(const char *path, size_t max, struct vg_buf *out, struct vg_err
  * converted from it. file names the input in messages. *detected (may be
  * NULL) is set to a static name of what was found ("utf-8", "utf-16le", ...).
  */
-int vg_text_decode(struct vg_buf *b, const char *encoding, const char *file,
-                   const char **detected, struct vg_error *err);
+int vg_text_decode(struct vg_buf *b, const char *encoding, const char *file, const char **detected,
+                   struct vg_error *err);
 
 /* Lower-case hex SHA-256 of p[0..n) into hex[65]. */
 void vg_sha256_hex(const void *p, size_t n, char *hex);

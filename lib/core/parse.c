@@ -195,30 +195,30 @@ struct range {
 
 /* Special-purpose ranges (IANA registries, RFC 6890 and successors). */
 static const struct range special[] = {
-    {4, {0}, 8, VG_IP_RESERVED},                          /* "this network" */
-    {4, {10}, 8, VG_IP_PRIVATE},                          /* RFC 1918 */
-    {4, {100, 64}, 10, VG_IP_PRIVATE},                    /* RFC 6598 shared (CGNAT) */
-    {4, {127}, 8, VG_IP_LOOPBACK},                        /* */
-    {4, {169, 254}, 16, VG_IP_LINKLOCAL},                 /* */
-    {4, {172, 16}, 12, VG_IP_PRIVATE},                    /* RFC 1918 */
-    {4, {192, 0, 0}, 24, VG_IP_RESERVED},                 /* IETF protocol assignments */
-    {4, {192, 0, 2}, 24, VG_IP_RESERVED},                 /* TEST-NET-1 */
-    {4, {192, 88, 99}, 24, VG_IP_RESERVED},               /* 6to4 relay anycast */
-    {4, {192, 168}, 16, VG_IP_PRIVATE},                   /* RFC 1918 */
-    {4, {198, 18}, 15, VG_IP_RESERVED},                   /* benchmarking */
-    {4, {198, 51, 100}, 24, VG_IP_RESERVED},              /* TEST-NET-2 */
-    {4, {203, 0, 113}, 24, VG_IP_RESERVED},               /* TEST-NET-3 */
-    {4, {224}, 4, VG_IP_RESERVED},                        /* multicast */
-    {4, {240}, 4, VG_IP_RESERVED},                        /* class E + broadcast */
-    {6, {0}, 128, VG_IP_RESERVED},                        /* :: unspecified */
+    {4, {0}, 8, VG_IP_RESERVED},             /* "this network" */
+    {4, {10}, 8, VG_IP_PRIVATE},             /* RFC 1918 */
+    {4, {100, 64}, 10, VG_IP_PRIVATE},       /* RFC 6598 shared (CGNAT) */
+    {4, {127}, 8, VG_IP_LOOPBACK},           /* */
+    {4, {169, 254}, 16, VG_IP_LINKLOCAL},    /* */
+    {4, {172, 16}, 12, VG_IP_PRIVATE},       /* RFC 1918 */
+    {4, {192, 0, 0}, 24, VG_IP_RESERVED},    /* IETF protocol assignments */
+    {4, {192, 0, 2}, 24, VG_IP_RESERVED},    /* TEST-NET-1 */
+    {4, {192, 88, 99}, 24, VG_IP_RESERVED},  /* 6to4 relay anycast */
+    {4, {192, 168}, 16, VG_IP_PRIVATE},      /* RFC 1918 */
+    {4, {198, 18}, 15, VG_IP_RESERVED},      /* benchmarking */
+    {4, {198, 51, 100}, 24, VG_IP_RESERVED}, /* TEST-NET-2 */
+    {4, {203, 0, 113}, 24, VG_IP_RESERVED},  /* TEST-NET-3 */
+    {4, {224}, 4, VG_IP_RESERVED},           /* multicast */
+    {4, {240}, 4, VG_IP_RESERVED},           /* class E + broadcast */
+    {6, {0}, 128, VG_IP_RESERVED},           /* :: unspecified */
     {6, {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}, 128, VG_IP_LOOPBACK},
-    {6, {0, 0x64, 0xff, 0x9b}, 96, VG_IP_RESERVED},       /* NAT64 */
-    {6, {0x01, 0x00}, 64, VG_IP_RESERVED},                /* discard-only */
-    {6, {0x20, 0x01, 0x0d, 0xb8}, 32, VG_IP_RESERVED},    /* documentation */
-    {6, {0x20, 0x02}, 16, VG_IP_RESERVED},                /* 6to4 */
-    {6, {0xfc}, 7, VG_IP_PRIVATE},                        /* unique local */
-    {6, {0xfe, 0x80}, 10, VG_IP_LINKLOCAL},               /* */
-    {6, {0xff}, 8, VG_IP_RESERVED},                       /* multicast */
+    {6, {0, 0x64, 0xff, 0x9b}, 96, VG_IP_RESERVED},    /* NAT64 */
+    {6, {0x01, 0x00}, 64, VG_IP_RESERVED},             /* discard-only */
+    {6, {0x20, 0x01, 0x0d, 0xb8}, 32, VG_IP_RESERVED}, /* documentation */
+    {6, {0x20, 0x02}, 16, VG_IP_RESERVED},             /* 6to4 */
+    {6, {0xfc}, 7, VG_IP_PRIVATE},                     /* unique local */
+    {6, {0xfe, 0x80}, 10, VG_IP_LINKLOCAL},            /* */
+    {6, {0xff}, 8, VG_IP_RESERVED},                    /* multicast */
 };
 
 int vg_ip_class(const struct vg_ip *ip)
@@ -284,16 +284,15 @@ int vg_time_parse(const char *s, size_t n, time_t *out)
     bool zone = false;
     size_t i;
     struct tm tm;
-    if (digits(s, n, 0, 4, &y) || n < 10 || s[4] != '-' || digits(s, n, 5, 2, &mo) ||
-        s[7] != '-' || digits(s, n, 8, 2, &d))
+    if (digits(s, n, 0, 4, &y) || n < 10 || s[4] != '-' || digits(s, n, 5, 2, &mo) || s[7] != '-' ||
+        digits(s, n, 8, 2, &d))
         return VG_EPARSE;
     if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo))
         return VG_EPARSE;
     i = 10;
     if (i < n && (s[i] == ' ' || s[i] == 'T' || s[i] == 't')) {
         i++;
-        if (digits(s, n, i, 2, &h) || i + 2 >= n || s[i + 2] != ':' ||
-            digits(s, n, i + 3, 2, &mi))
+        if (digits(s, n, i, 2, &h) || i + 2 >= n || s[i + 2] != ':' || digits(s, n, i + 3, 2, &mi))
             return VG_EPARSE;
         i += 5;
         if (i < n && s[i] == ':') {

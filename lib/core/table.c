@@ -159,8 +159,8 @@ out:
 
 void vg_csv_write_cell(FILE *f, const char *s)
 {
-    bool formula = s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' ||
-                   s[0] == '\r';
+    bool formula =
+        s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r';
     bool quote = formula || strpbrk(s, ",\"\r\n") != NULL;
     /* A negative number is data, not a formula. */
     if (s[0] == '-' && is_number(s)) {

@@ -403,13 +403,12 @@ int vg_inv_host_find(struct vg_store *s, const char *unit, const char *hostname,
     if (!found)
         return vg_error_set(err, VG_ENOTFOUND, "no host '%s' (see 'vigil host list')", host);
     if (found > 1)
-        return vg_error_set(err, VG_ECONFLICT, "host '%s' exists in units %s: say which with --unit",
-                            host, names);
+        return vg_error_set(err, VG_ECONFLICT,
+                            "host '%s' exists in units %s: say which with --unit", host, names);
     return VG_OK;
 }
 
-int vg_inv_host_rm(struct vg_store *s, const char *unit, const char *hostname,
-                   struct vg_error *err)
+int vg_inv_host_rm(struct vg_store *s, const char *unit, const char *hostname, struct vg_error *err)
 {
     char obj[512];
     struct vg_host h;

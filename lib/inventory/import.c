@@ -199,15 +199,17 @@ int imp_open(struct imp *m, struct vg_store *s, struct vg_buf *text, const char 
         char found[256] = "";
         off = 0;
         for (size_t f = 0; f < m->row.n && off < sizeof found; f++) {
-            int w = snprintf(found + off, sizeof found - off, "%s\"%s\"", f ? ", " : "",
-                             m->row.f[f]);
+            int w =
+                snprintf(found + off, sizeof found - off, "%s\"%s\"", f ? ", " : "", m->row.f[f]);
             if (w > 0)
                 off += (size_t)w;
         }
         return vg_error_at(err, VG_EPARSE, m->file, m->row.line, NULL,
                            "missing column%s %s (the header has %s; delimiter '%s')",
                            nmissing > 1 ? "s" : "", missing, found,
-                           m->csv.delim == '\t' ? "\\t" : m->csv.delim == ';' ? ";" : ",");
+                           m->csv.delim == '\t'  ? "\\t"
+                           : m->csv.delim == ';' ? ";"
+                                                 : ",");
     }
     return VG_OK;
 }
@@ -360,7 +362,8 @@ struct seen {
     bool skip;
 };
 
-/* Record key in the file; returns IMP_SKIP/error for a conflicting duplicate, 1 for an identical one. */
+/* Record key in the file; returns IMP_SKIP/error for a conflicting duplicate, 1 for an identical
+ * one. */
 static int seen_in_file(struct imp *m, struct vg_map *file, const char *key, size_t klen,
                         uint64_t fp, size_t line, const char *what)
 {
@@ -476,8 +479,7 @@ int vg_inv_import_units(struct imp *m)
         if (!p)
             continue;
         if (!vg_map_gets(&parents, p)) {
-            rc = imp_reject(m, u->line, "parent", "no unit \"%s\" in the store or in this file",
-                            p);
+            rc = imp_reject(m, u->line, "parent", "no unit \"%s\" in the store or in this file", p);
             goto rejected;
         }
         while (p && *p && depth++ <= parents.len) {
@@ -541,8 +543,8 @@ int vg_inv_import_units(struct imp *m)
         if (u->parent)
             VG_TRY(imp_unit_id(m, u->parent, &pid));
         union vg_map_val *v = vg_map_gets(&m->units, u->name);
-        nu = (struct vg_unit){.id = v->i, .name = u->name, .full_name = u->full,
-                              .parent_id = pid, .note = u->note};
+        nu = (struct vg_unit){
+            .id = v->i, .name = u->name, .full_name = u->full, .parent_id = pid, .note = u->note};
         VG_TRY(vg_store_unit_update(m->s, &nu, m->err));
     }
     rc = imp_finish(m, "unit.import");
@@ -902,8 +904,7 @@ int vg_inv_import_duty(struct imp *m)
             rc = imp_reject(m, line, "from", "\"%s\" is not a time (YYYY-MM-DD HH:MM)",
                             from ? from : "");
         else if (!to || vg_time_parse(to, strlen(to), &d.ends_at))
-            rc = imp_reject(m, line, "to", "\"%s\" is not a time (YYYY-MM-DD HH:MM)",
-                            to ? to : "");
+            rc = imp_reject(m, line, "to", "\"%s\" is not a time (YYYY-MM-DD HH:MM)", to ? to : "");
         else if (d.ends_at <= d.starts_at)
             rc = imp_reject(m, line, "to", "\"%s\" is not after \"%s\"", to, from);
         if (rc == IMP_SKIP)
@@ -1004,9 +1005,11 @@ static int import_text(struct vg_store *s, int kind, struct vg_buf *text, const 
         return vg_error_set(err, VG_EINVAL, "unknown import kind %d", kind);
     }
     r->kind = vg_inv_kind_name(kind);
-    r->noun = kind == VG_INV_DUTY ? "shift" : kind == VG_INV_UNITS ? "unit"
-              : kind == VG_INV_CONTACTS ? "contact" : kind == VG_INV_NETBLOCKS ? "netblock"
-              : "host";
+    r->noun = kind == VG_INV_DUTY        ? "shift"
+              : kind == VG_INV_UNITS     ? "unit"
+              : kind == VG_INV_CONTACTS  ? "contact"
+              : kind == VG_INV_NETBLOCKS ? "netblock"
+                                         : "host";
     if (vg_store_in_tx(s)) {
         vg_buf_release(text);
         return vg_error_set(err, VG_EINVAL, "an import needs a transaction of its own");
@@ -1021,8 +1024,7 @@ static int import_text(struct vg_store *s, int kind, struct vg_buf *text, const 
 }
 
 int vg_inv_import(struct vg_store *s, int kind, const char *path, const char *display,
-                  const struct vg_import_opts *o, struct vg_import_result *r,
-                  struct vg_error *err)
+                  const struct vg_import_opts *o, struct vg_import_result *r, struct vg_error *err)
 {
     static const struct vg_import_opts defaults;
     struct vg_buf text;
@@ -1048,7 +1050,8 @@ int vg_inv_import_mem(struct vg_store *s, int kind, const void *data, size_t len
         o = &defaults;
     size_t max = o->max_bytes ? o->max_bytes : IMPORT_MAX_BYTES;
     if (len > max)
-        return vg_error_set(err, VG_ETOOBIG, "%s: larger than %zu bytes", display ? display : "<input>", max);
+        return vg_error_set(err, VG_ETOOBIG, "%s: larger than %zu bytes",
+                            display ? display : "<input>", max);
     vg_buf_init(&text, 0);
     if (vg_buf_add(&text, data, len)) {
         vg_buf_release(&text);

@@ -120,10 +120,9 @@ static int parse_row(struct imp *m, struct hrow *r, struct vg_map *sys, struct v
     char why[160];
     size_t line = m->row.line;
     struct vg_host *h = &r->h;
-    char *unit = imp_cell(m, H_UNIT), *host = imp_cell(m, H_HOSTNAME),
-         *role = imp_cell(m, H_ROLE), *systems = imp_cell(m, H_SYSTEM),
-         *level = imp_cell(m, H_LEVEL), *os = imp_cell(m, H_OS), *rel = imp_cell(m, H_RELEASE),
-         *ip = imp_cell(m, H_IP), *owner = imp_cell(m, H_OWNER);
+    char *unit = imp_cell(m, H_UNIT), *host = imp_cell(m, H_HOSTNAME), *role = imp_cell(m, H_ROLE),
+         *systems = imp_cell(m, H_SYSTEM), *level = imp_cell(m, H_LEVEL), *os = imp_cell(m, H_OS),
+         *rel = imp_cell(m, H_RELEASE), *ip = imp_cell(m, H_IP), *owner = imp_cell(m, H_OWNER);
     r->line = line;
     r->unit = unit;
     h->note = imp_cell(m, H_NOTE);
@@ -482,7 +481,8 @@ int vg_inv_import_hosts(struct imp *m)
                             ip, h->hostname, h->unit);
             if (rc != IMP_SKIP)
                 goto out;
-            union vg_map_val *hv = vg_map_get(&hosts_file, key, key2(key, sizeof key, h->unit, o->hostname));
+            union vg_map_val *hv =
+                vg_map_get(&hosts_file, key, key2(key, sizeof key, h->unit, o->hostname));
             if (hv)
                 VG_ROW(&rows, struct hrow, (size_t)hv->i)->skip = true;
             o->hostname = "";

@@ -32,8 +32,8 @@ struct imp {
     size_t ncols;
     int idx[IMP_MAXCOLS]; /* field index of each column, -1 if absent */
     struct vg_csv_row row;
-    struct vg_arena a;    /* parsed records live here until the import ends */
-    struct vg_map units;  /* unit name -> id, store's and created ones */
+    struct vg_arena a;   /* parsed records live here until the import ends */
+    struct vg_map units; /* unit name -> id, store's and created ones */
 };
 
 /*
@@ -71,7 +71,8 @@ int imp_load_units(struct imp *m);
 /* The id of unit name, creating it (and counting it) if it does not exist. */
 int imp_unit_id(struct imp *m, const char *name, int64_t *id);
 
-/* "a\0b" keys for maps. Returns the length; writes into buf (NUL-terminated) or fails if too long. */
+/* "a\0b" keys for maps. Returns the length; writes into buf (NUL-terminated) or fails if too long.
+ */
 size_t imp_key2(char *buf, size_t size, const char *a, const char *b);
 
 /* Begin the write transaction; imp_finish audits, then commits (or rolls back on dry run). */

@@ -70,8 +70,7 @@ int vg_inv_duty_add(struct vg_store *s, struct vg_duty *d, struct vg_error *err)
  */
 int vg_inv_unit_rm(struct vg_store *s, const char *name, struct vg_error *err);
 int vg_inv_contact_rm(struct vg_store *s, const char *name, struct vg_error *err);
-int vg_inv_system_rm(struct vg_store *s, const char *unit, const char *name,
-                     struct vg_error *err);
+int vg_inv_system_rm(struct vg_store *s, const char *unit, const char *name, struct vg_error *err);
 int vg_inv_host_rm(struct vg_store *s, const char *unit, const char *hostname,
                    struct vg_error *err);
 int vg_inv_netblock_rm(struct vg_store *s, const char *unit, const char *prefix,
@@ -144,8 +143,7 @@ void vg_import_result_release(struct vg_import_result *r);
  * the file in messages (NULL: path). On any error nothing is written.
  */
 int vg_inv_import(struct vg_store *s, int kind, const char *path, const char *display,
-                  const struct vg_import_opts *o, struct vg_import_result *r,
-                  struct vg_error *err);
+                  const struct vg_import_opts *o, struct vg_import_result *r, struct vg_error *err);
 
 /* The same on bytes in memory (an upload); display names them in messages. */
 int vg_inv_import_mem(struct vg_store *s, int kind, const void *data, size_t len,

@@ -71,8 +71,8 @@ int vg_inv_check_hostname(char *s, char *why)
             return bad(why, "\"%s\" has a label that starts with '-'", s);
         if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
               c == '-' || c == '_'))
-            return bad(why,
-                       "\"%s\" is not a host name (letters, digits, '-', '_' and '.' only)", s);
+            return bad(why, "\"%s\" is not a host name (letters, digits, '-', '_' and '.' only)",
+                       s);
         if (++label > 63)
             return bad(why, "\"%s\" has a label longer than 63 characters", s);
     }
@@ -85,8 +85,8 @@ int vg_inv_check_hostname(char *s, char *why)
 int vg_inv_parse_role(const char *s, const char **out, char *why)
 {
     static const char *servers[] = {"server", "srv", "máy chủ", "may chu", "máy chủ ảo", "vm"};
-    static const char *stations[] = {"workstation", "ws", "pc", "desktop", "laptop",
-                                     "máy trạm", "may tram", "máy tính"};
+    static const char *stations[] = {"workstation", "ws",       "pc",       "desktop",
+                                     "laptop",      "máy trạm", "may tram", "máy tính"};
     char low[64];
     if (strlen(s) >= sizeof low)
         return bad(why, "\"%s\" is not a role (server or workstation)", s);
@@ -106,8 +106,8 @@ int vg_inv_parse_role(const char *s, const char **out, char *why)
 
 int vg_inv_parse_level(const char *s, int *out, char *why)
 {
-    static const char *prefixes[] = {"cấp độ", "Cấp độ", "cấp", "Cấp", "cap do", "level",
-                                     "Level", "cd", "CĐ"};
+    static const char *prefixes[] = {"cấp độ", "Cấp độ", "cấp", "Cấp", "cap do",
+                                     "level",  "Level",  "cd",  "CĐ"};
     const char *p = s;
     int64_t v;
     for (size_t i = 0; i < sizeof prefixes / sizeof *prefixes; i++) {

@@ -7,8 +7,8 @@
 
 #include "core/banned.h"
 
-int vg_store_audit(struct vg_store *s, const char *action, const char *object,
-                   const char *detail, struct vg_error *err)
+int vg_store_audit(struct vg_store *s, const char *action, const char *object, const char *detail,
+                   struct vg_error *err)
 {
     sqlite3_stmt *st = vg_sql(
         s, "INSERT INTO audit (at, actor, action, object, detail) VALUES (?, ?, ?, ?, ?)", err);
@@ -22,14 +22,15 @@ int vg_store_audit(struct vg_store *s, const char *action, const char *object,
     return vg_sql_exec_stmt(s, st, err, "cannot write the audit record");
 }
 
-int vg_store_audit_list(struct vg_store *s, const struct vg_audit_filter *f,
-                        struct vg_rows *out, struct vg_error *err)
+int vg_store_audit_list(struct vg_store *s, const struct vg_audit_filter *f, struct vg_rows *out,
+                        struct vg_error *err)
 {
-    sqlite3_stmt *st = vg_sql(s,
-                              "SELECT id, at, actor, action, object, detail FROM audit "
-                              "WHERE at >= ?1 AND (?2 IS NULL OR substr(action, 1, length(?2)) = ?2) "
-                              "ORDER BY id DESC LIMIT ?3",
-                              err);
+    sqlite3_stmt *st =
+        vg_sql(s,
+               "SELECT id, at, actor, action, object, detail FROM audit "
+               "WHERE at >= ?1 AND (?2 IS NULL OR substr(action, 1, length(?2)) = ?2) "
+               "ORDER BY id DESC LIMIT ?3",
+               err);
     int r;
     if (!st)
         return err ? err->code : VG_EDB;

@@ -9,7 +9,7 @@
 #include "core/banned.h"
 
 #define CONTACT_COLS                                                                               \
-    "c.id, c.name, c.unit_id, u.name, c.role, c.phone, c.email, c.escalation, c.note, "          \
+    "c.id, c.name, c.unit_id, u.name, c.role, c.phone, c.email, c.escalation, c.note, "            \
     "c.created_at, c.updated_at FROM contact c LEFT JOIN unit u ON u.id = c.unit_id "
 
 static void read_contact(sqlite3_stmt *st, struct vg_contact *c, struct vg_arena *a)

@@ -56,9 +56,9 @@ int vg_store_counts(struct vg_store *s, struct vg_counts *out, struct vg_error *
     out->workstations = v[6];
     out->addrs = v[7];
     out->public_addrs = v[8];
-    rc = scalar_rows(s,
-                     "SELECT level, count(*) FROM system WHERE deleted_at IS NULL GROUP BY level",
-                     out->systems_by_level, 6, err);
+    rc =
+        scalar_rows(s, "SELECT level, count(*) FROM system WHERE deleted_at IS NULL GROUP BY level",
+                    out->systems_by_level, 6, err);
     if (rc)
         return rc;
     return scalar_rows(s,

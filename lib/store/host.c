@@ -11,20 +11,22 @@
 
 /* A host's level is the highest of its live systems': one grouped pass, not a subquery per host. */
 #define HOST_COLS                                                                                  \
-    "h.id, h.unit_id, u.name, h.hostname, h.role, h.os, h.os_release, h.owner_id, c.name, "     \
-    "h.note, h.created_at, h.updated_at, coalesce(l.lvl, 0) AS lvl "                             \
-    "FROM host h JOIN unit u ON u.id = h.unit_id LEFT JOIN contact c ON c.id = h.owner_id AND c.deleted_at IS NULL "     \
-    "LEFT JOIN (SELECT hs.host_id AS host_id, max(y.level) AS lvl FROM host_system hs "          \
-    " JOIN system y ON y.id = hs.system_id AND y.deleted_at IS NULL GROUP BY hs.host_id) l "     \
+    "h.id, h.unit_id, u.name, h.hostname, h.role, h.os, h.os_release, h.owner_id, c.name, "        \
+    "h.note, h.created_at, h.updated_at, coalesce(l.lvl, 0) AS lvl "                               \
+    "FROM host h JOIN unit u ON u.id = h.unit_id LEFT JOIN contact c ON c.id = h.owner_id AND "    \
+    "c.deleted_at IS NULL "                                                                        \
+    "LEFT JOIN (SELECT hs.host_id AS host_id, max(y.level) AS lvl FROM host_system hs "            \
+    " JOIN system y ON y.id = hs.system_id AND y.deleted_at IS NULL GROUP BY hs.host_id) l "       \
     " ON l.host_id = h.id "
 
 /* The same columns for one host: a correlated subquery reads only its own systems. */
 #define HOST_COLS_ONE                                                                              \
-    "h.id, h.unit_id, u.name, h.hostname, h.role, h.os, h.os_release, h.owner_id, c.name, "     \
-    "h.note, h.created_at, h.updated_at, "                                                       \
-    "coalesce((SELECT max(y.level) FROM host_system hs JOIN system y ON y.id = hs.system_id "     \
-    " AND y.deleted_at IS NULL WHERE hs.host_id = h.id), 0) AS lvl "                              \
-    "FROM host h JOIN unit u ON u.id = h.unit_id LEFT JOIN contact c ON c.id = h.owner_id AND c.deleted_at IS NULL "
+    "h.id, h.unit_id, u.name, h.hostname, h.role, h.os, h.os_release, h.owner_id, c.name, "        \
+    "h.note, h.created_at, h.updated_at, "                                                         \
+    "coalesce((SELECT max(y.level) FROM host_system hs JOIN system y ON y.id = hs.system_id "      \
+    " AND y.deleted_at IS NULL WHERE hs.host_id = h.id), 0) AS lvl "                               \
+    "FROM host h JOIN unit u ON u.id = h.unit_id LEFT JOIN contact c ON c.id = h.owner_id AND "    \
+    "c.deleted_at IS NULL "
 
 static void read_host(sqlite3_stmt *st, struct vg_host *h, struct vg_arena *a)
 {
@@ -126,8 +128,7 @@ int vg_store_host_put(struct vg_store *s, struct vg_host *h, struct vg_error *er
             goto out;
     }
     for (size_t i = 0; i < h->nsystems; i++) {
-        st = vg_sql(s, "INSERT OR IGNORE INTO host_system (host_id, system_id) VALUES (?, ?)",
-                    err);
+        st = vg_sql(s, "INSERT OR IGNORE INTO host_system (host_id, system_id) VALUES (?, ?)", err);
         if (!st) {
             rc = err ? err->code : VG_EDB;
             goto out;
@@ -292,10 +293,10 @@ int vg_store_host_get(struct vg_store *s, int64_t unit_id, const char *hostname,
 {
     struct vg_rows rows;
     int rc;
-    sqlite3_stmt *st = vg_sql(
-        s,
-        "SELECT " HOST_COLS_ONE "WHERE h.unit_id = ? AND h.hostname = ? AND h.deleted_at IS NULL",
-        err);
+    sqlite3_stmt *st = vg_sql(s,
+                              "SELECT " HOST_COLS_ONE
+                              "WHERE h.unit_id = ? AND h.hostname = ? AND h.deleted_at IS NULL",
+                              err);
     if (!st)
         return err ? err->code : VG_EDB;
     sqlite3_bind_int64(st, 1, unit_id);

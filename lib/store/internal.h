@@ -30,8 +30,7 @@ sqlite3_stmt *vg_sql(struct vg_store *s, const char *sql, struct vg_error *err);
 int vg_sql_fail(struct vg_store *s, struct vg_error *err, const char *what);
 
 /* Step a statement that returns no rows. */
-int vg_sql_exec_stmt(struct vg_store *s, sqlite3_stmt *st, struct vg_error *err,
-                     const char *what);
+int vg_sql_exec_stmt(struct vg_store *s, sqlite3_stmt *st, struct vg_error *err, const char *what);
 
 /* Step an UPDATE of one live row: VG_ENOTFOUND when it changed nothing (no such row). */
 int vg_sql_update(struct vg_store *s, sqlite3_stmt *st, struct vg_error *err, const char *what);
@@ -45,7 +44,6 @@ int vg_bind_id(sqlite3_stmt *st, int i, int64_t id);
 
 /* A text column copied into arena a (NULL stays NULL). */
 const char *vg_col_text(sqlite3_stmt *st, int i, struct vg_arena *a);
-
 
 /*
  * Writes that need several statements run in a transaction of their own

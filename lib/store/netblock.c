@@ -31,8 +31,7 @@ int vg_store_netblock_add(struct vg_store *s, struct vg_netblock *nb, struct vg_
     return rc;
 }
 
-int vg_store_netblock_update(struct vg_store *s, const struct vg_netblock *nb,
-                             struct vg_error *err)
+int vg_store_netblock_update(struct vg_store *s, const struct vg_netblock *nb, struct vg_error *err)
 {
     sqlite3_stmt *st = vg_sql(
         s, "UPDATE netblock SET public = ?, note = ? WHERE id = ? AND deleted_at IS NULL", err);

@@ -58,9 +58,8 @@ int vg_sql_fail(struct vg_store *s, struct vg_error *err, const char *what)
         code = VG_EBUSY;
         break;
     case SQLITE_CONSTRAINT:
-        code = ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY
-                   ? VG_EEXIST
-                   : VG_EINVAL;
+        code = ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY ? VG_EEXIST
+                                                                                      : VG_EINVAL;
         break;
     case SQLITE_NOMEM:
         code = VG_ENOMEM;
@@ -78,8 +77,9 @@ int vg_sql_fail(struct vg_store *s, struct vg_error *err, const char *what)
         code = VG_EDB;
     }
     if (code == VG_EBUSY)
-        return vg_error_set(err, code, "%s: the store '%s' is locked by another vigil (%s); try again",
-                            what, s->path, sqlite3_errmsg(s->db));
+        return vg_error_set(err, code,
+                            "%s: the store '%s' is locked by another vigil (%s); try again", what,
+                            s->path, sqlite3_errmsg(s->db));
     return vg_error_set(err, code, "%s: %s", what, sqlite3_errmsg(s->db));
 }
 
@@ -280,9 +280,8 @@ static int migrate(struct vg_store *s, struct vg_error *err)
             vg_error_prefix(err, "migration %d (%s) failed: ", m->version, m->what);
             goto fail;
         }
-        sqlite3_stmt *st =
-            vg_sql(s, "INSERT INTO schema_version (version, applied_at, what) VALUES (?, ?, ?)",
-                   err);
+        sqlite3_stmt *st = vg_sql(
+            s, "INSERT INTO schema_version (version, applied_at, what) VALUES (?, ?, ?)", err);
         if (!st) {
             rc = err ? err->code : VG_EDB;
             goto fail;
@@ -315,8 +314,8 @@ int vg_store_open(const char *path, int flags, const char *actor, struct vg_stor
     *out = NULL;
     if (!memory && stat(path, &st) != 0) {
         if (errno != ENOENT)
-            return vg_error_set(err, errno == EACCES ? VG_EPERM : VG_EIO, "cannot open the store '%s': %s",
-                                path, strerror(errno));
+            return vg_error_set(err, errno == EACCES ? VG_EPERM : VG_EIO,
+                                "cannot open the store '%s': %s", path, strerror(errno));
         if (!(flags & VG_STORE_CREATE))
             return vg_error_set(err, VG_ENOTFOUND,
                                 "no store at '%s': run 'vigil init' first (or give --db)", path);
@@ -498,7 +497,8 @@ int vg_store_check(struct vg_store *s, struct vg_error *err)
         if (!st)
             return err ? err->code : VG_EDB;
         if (sqlite3_step(st) == SQLITE_ROW)
-            rc = vg_error_set(err, VG_EDB, "store foreign key check: table %s has a dangling reference",
+            rc = vg_error_set(err, VG_EDB,
+                              "store foreign key check: table %s has a dangling reference",
                               sqlite3_column_text(st, 0));
         sqlite3_reset(st);
     }

@@ -32,7 +32,7 @@ struct vg_store;
 /* ---- rows ------------------------------------------------------------ */
 
 struct vg_rows {
-    void *v;     /* array of n items of the list's type */
+    void *v; /* array of n items of the list's type */
     size_t n;
     size_t cap;
     struct vg_arena arena; /* holds v's strings (and v itself is malloc'd) */
@@ -96,8 +96,8 @@ struct vg_audit {
 };
 
 /* Record action on object now, by the store's actor. detail may be NULL. */
-int vg_store_audit(struct vg_store *s, const char *action, const char *object,
-                   const char *detail, struct vg_error *err);
+int vg_store_audit(struct vg_store *s, const char *action, const char *object, const char *detail,
+                   struct vg_error *err);
 
 struct vg_audit_filter {
     time_t since;       /* 0: no lower bound */
@@ -106,8 +106,8 @@ struct vg_audit_filter {
 };
 
 /* Newest first. */
-int vg_store_audit_list(struct vg_store *s, const struct vg_audit_filter *f,
-                        struct vg_rows *out, struct vg_error *err);
+int vg_store_audit_list(struct vg_store *s, const struct vg_audit_filter *f, struct vg_rows *out,
+                        struct vg_error *err);
 
 /* ---- units ------------------------------------------------------------ */
 
@@ -126,8 +126,8 @@ int vg_store_unit_add(struct vg_store *s, struct vg_unit *u, struct vg_error *er
 /* Update name, full name, parent, note of u->id. */
 int vg_store_unit_update(struct vg_store *s, const struct vg_unit *u, struct vg_error *err);
 /* Live unit by name (case-sensitive) or VG_ENOTFOUND. Strings in a. */
-int vg_store_unit_get(struct vg_store *s, const char *name, struct vg_unit *out,
-                      struct vg_arena *a, struct vg_error *err);
+int vg_store_unit_get(struct vg_store *s, const char *name, struct vg_unit *out, struct vg_arena *a,
+                      struct vg_error *err);
 int vg_store_unit_list(struct vg_store *s, struct vg_rows *out, struct vg_error *err);
 int vg_store_unit_rm(struct vg_store *s, int64_t id, struct vg_error *err);
 
@@ -159,8 +159,8 @@ int vg_store_contact_get(struct vg_store *s, const char *name, struct vg_contact
                          struct vg_arena *a, struct vg_error *err);
 
 struct vg_contact_filter {
-    int64_t unit_id;       /* 0: all */
-    bool escalation_only;  /* only contacts with escalation > 0, in that order */
+    int64_t unit_id;      /* 0: all */
+    bool escalation_only; /* only contacts with escalation > 0, in that order */
 };
 /* By escalation order (escalating contacts first), then name. */
 int vg_store_contact_list(struct vg_store *s, const struct vg_contact_filter *f,
@@ -236,8 +236,8 @@ struct vg_system_filter {
     int level;       /* 0: all */
 };
 /* By level from 5 down, then unit, then name. */
-int vg_store_system_list(struct vg_store *s, const struct vg_system_filter *f,
-                         struct vg_rows *out, struct vg_error *err);
+int vg_store_system_list(struct vg_store *s, const struct vg_system_filter *f, struct vg_rows *out,
+                         struct vg_error *err);
 int vg_store_system_rm(struct vg_store *s, int64_t id, struct vg_error *err);
 
 /* ---- hosts ----------------------------------------------------------------- */
@@ -257,9 +257,9 @@ struct vg_host {
     int64_t id;
     int64_t unit_id;
     const char *unit;
-    const char *hostname; /* unique within its unit */
-    const char *role;     /* "server" or "workstation" */
-    const char *os;       /* e.g. "debian", "windows server"; may be NULL */
+    const char *hostname;   /* unique within its unit */
+    const char *role;       /* "server" or "workstation" */
+    const char *os;         /* e.g. "debian", "windows server"; may be NULL */
     const char *os_release; /* e.g. "12", "2019"; may be NULL */
     int64_t owner_id;       /* contact; 0: none */
     const char *owner;
@@ -281,11 +281,11 @@ int vg_store_host_get(struct vg_store *s, int64_t unit_id, const char *hostname,
                       struct vg_host *out, struct vg_arena *a, struct vg_error *err);
 
 struct vg_host_filter {
-    int64_t unit_id;   /* 0: all */
-    int64_t system_id; /* 0: all */
-    const char *role;  /* NULL: all */
+    int64_t unit_id;        /* 0: all */
+    int64_t system_id;      /* 0: all */
+    const char *role;       /* NULL: all */
     const struct vg_ip *ip; /* NULL: all; hosts with this address */
-    int min_level;     /* 0: all; hosts serving a system of at least this level */
+    int min_level;          /* 0: all; hosts serving a system of at least this level */
 };
 /* By highest security level from 5 down, then unit, then hostname; with addresses and systems. */
 int vg_store_host_list(struct vg_store *s, const struct vg_host_filter *f, struct vg_rows *out,

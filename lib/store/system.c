@@ -9,9 +9,9 @@
 #include "core/banned.h"
 
 #define SYSTEM_COLS                                                                                \
-    "s.id, s.unit_id, u.name, s.name, s.level, s.description, "                                   \
-    "(SELECT count(*) FROM host_system hs JOIN host h ON h.id = hs.host_id "                     \
-    " AND h.deleted_at IS NULL WHERE hs.system_id = s.id), s.created_at, s.updated_at "           \
+    "s.id, s.unit_id, u.name, s.name, s.level, s.description, "                                    \
+    "(SELECT count(*) FROM host_system hs JOIN host h ON h.id = hs.host_id "                       \
+    " AND h.deleted_at IS NULL WHERE hs.system_id = s.id), s.created_at, s.updated_at "            \
     "FROM system s JOIN unit u ON u.id = s.unit_id "
 
 static void read_system(sqlite3_stmt *st, struct vg_system *y, struct vg_arena *a)
@@ -67,10 +67,9 @@ int vg_store_system_update(struct vg_store *s, const struct vg_system *y, struct
 int vg_store_system_get(struct vg_store *s, int64_t unit_id, const char *name,
                         struct vg_system *out, struct vg_arena *a, struct vg_error *err)
 {
-    sqlite3_stmt *st = vg_sql(s,
-                              "SELECT " SYSTEM_COLS
-                              "WHERE s.unit_id = ? AND s.name = ? AND s.deleted_at IS NULL",
-                              err);
+    sqlite3_stmt *st = vg_sql(
+        s, "SELECT " SYSTEM_COLS "WHERE s.unit_id = ? AND s.name = ? AND s.deleted_at IS NULL",
+        err);
     int r;
     if (!st)
         return err ? err->code : VG_EDB;
@@ -89,8 +88,8 @@ int vg_store_system_get(struct vg_store *s, int64_t unit_id, const char *name,
                         name);
 }
 
-int vg_store_system_list(struct vg_store *s, const struct vg_system_filter *f,
-                         struct vg_rows *out, struct vg_error *err)
+int vg_store_system_list(struct vg_store *s, const struct vg_system_filter *f, struct vg_rows *out,
+                         struct vg_error *err)
 {
     sqlite3_stmt *st = vg_sql(s,
                               "SELECT " SYSTEM_COLS
@@ -118,7 +117,6 @@ int vg_store_system_list(struct vg_store *s, const struct vg_system_filter *f,
 
 int vg_store_system_rm(struct vg_store *s, int64_t id, struct vg_error *err)
 {
-    return vg_soft_delete(s,
-                          "UPDATE system SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL",
+    return vg_soft_delete(s, "UPDATE system SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL",
                           id, "cannot remove the system", err);
 }

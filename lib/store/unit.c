@@ -8,7 +8,7 @@
 #include "core/banned.h"
 
 #define UNIT_COLS                                                                                  \
-    "u.id, u.name, u.full_name, u.parent_id, p.name, u.note, u.created_at, u.updated_at "      \
+    "u.id, u.name, u.full_name, u.parent_id, p.name, u.note, u.created_at, u.updated_at "          \
     "FROM unit u LEFT JOIN unit p ON p.id = u.parent_id "
 
 static void read_unit(sqlite3_stmt *st, struct vg_unit *u, struct vg_arena *a)
@@ -25,10 +25,11 @@ static void read_unit(sqlite3_stmt *st, struct vg_unit *u, struct vg_arena *a)
 
 int vg_store_unit_add(struct vg_store *s, struct vg_unit *u, struct vg_error *err)
 {
-    sqlite3_stmt *st = vg_sql(s,
-                "INSERT INTO unit (name, full_name, parent_id, note, created_at, updated_at) "
-                "VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
-                err);
+    sqlite3_stmt *st =
+        vg_sql(s,
+               "INSERT INTO unit (name, full_name, parent_id, note, created_at, updated_at) "
+               "VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+               err);
     if (!st)
         return err ? err->code : VG_EDB;
     vg_bind_text(st, 1, u->name);
@@ -64,8 +65,8 @@ int vg_store_unit_update(struct vg_store *s, const struct vg_unit *u, struct vg_
     return rc;
 }
 
-int vg_store_unit_get(struct vg_store *s, const char *name, struct vg_unit *out,
-                      struct vg_arena *a, struct vg_error *err)
+int vg_store_unit_get(struct vg_store *s, const char *name, struct vg_unit *out, struct vg_arena *a,
+                      struct vg_error *err)
 {
     sqlite3_stmt *st =
         vg_sql(s, "SELECT " UNIT_COLS "WHERE u.name = ? AND u.deleted_at IS NULL", err);
@@ -115,14 +116,14 @@ int vg_store_unit_rm(struct vg_store *s, int64_t id, struct vg_error *err)
 int vg_store_unit_usage(struct vg_store *s, int64_t id, struct vg_unit_usage *out,
                         struct vg_error *err)
 {
-    sqlite3_stmt *st = vg_sql(
-        s,
-        "SELECT (SELECT count(*) FROM unit WHERE parent_id = ?1 AND deleted_at IS NULL), "
-        "(SELECT count(*) FROM system WHERE unit_id = ?1 AND deleted_at IS NULL), "
-        "(SELECT count(*) FROM host WHERE unit_id = ?1 AND deleted_at IS NULL), "
-        "(SELECT count(*) FROM contact WHERE unit_id = ?1 AND deleted_at IS NULL), "
-        "(SELECT count(*) FROM netblock WHERE unit_id = ?1 AND deleted_at IS NULL)",
-        err);
+    sqlite3_stmt *st =
+        vg_sql(s,
+               "SELECT (SELECT count(*) FROM unit WHERE parent_id = ?1 AND deleted_at IS NULL), "
+               "(SELECT count(*) FROM system WHERE unit_id = ?1 AND deleted_at IS NULL), "
+               "(SELECT count(*) FROM host WHERE unit_id = ?1 AND deleted_at IS NULL), "
+               "(SELECT count(*) FROM contact WHERE unit_id = ?1 AND deleted_at IS NULL), "
+               "(SELECT count(*) FROM netblock WHERE unit_id = ?1 AND deleted_at IS NULL)",
+               err);
     if (!st)
         return err ? err->code : VG_EDB;
     sqlite3_bind_int64(st, 1, id);
