@@ -75,6 +75,9 @@ int cli_getopt(struct cli *c, int first, const char *cmdname, const struct optio
 void cli_table(struct cli *c, struct vg_table *t);
 void cli_json(struct cli *c, json_t *j); /* consumes j */
 
+/* Report a removal: {"removed": name[, "unit": unit]} or "removed KIND NAME [of UNIT]". */
+void cli_removed(struct cli *c, const char *kind, const char *name, const char *unit);
+
 /* "2026-11-22 08:00" in local time, or "" for 0. buf[32]. */
 const char *cli_time(time_t t, char *buf);
 

@@ -181,13 +181,7 @@ static int contact_rm(struct cli *c)
     vg_error_clear(&err);
     if ((rc = vg_inv_contact_rm(c->store, c->argv[2], &err)))
         return cli_fail(c, rc, &err);
-    if (c->json) {
-        json_t *j = json_object();
-        vg_json_set(j, "removed", vg_json_str(c->argv[2]));
-        cli_json(c, j);
-    } else if (!c->quiet) {
-        printf("removed contact %s\n", c->argv[2]);
-    }
+    cli_removed(c, "contact", c->argv[2], NULL);
     return VG_EXIT_OK;
 }
 

@@ -316,13 +316,7 @@ static int host_rm(struct cli *c)
     vg_error_clear(&err);
     if ((rc = vg_inv_host_rm(c->store, a.unit, c->argv[first], &err)))
         return cli_fail(c, rc, &err);
-    if (c->json) {
-        json_t *j = json_object();
-        vg_json_set(j, "removed", vg_json_str(c->argv[first]));
-        cli_json(c, j);
-    } else if (!c->quiet) {
-        printf("removed host %s\n", c->argv[first]);
-    }
+    cli_removed(c, "host", c->argv[first], a.unit);
     return VG_EXIT_OK;
 }
 

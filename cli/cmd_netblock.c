@@ -169,14 +169,7 @@ static int netblock_rm(struct cli *c)
     vg_error_clear(&err);
     if ((rc = vg_inv_netblock_rm(c->store, a.unit, c->argv[first], &err)))
         return cli_fail(c, rc, &err);
-    if (c->json) {
-        json_t *j = json_object();
-        vg_json_set(j, "removed", vg_json_str(c->argv[first]));
-        vg_json_set(j, "unit", vg_json_str(a.unit));
-        cli_json(c, j);
-    } else if (!c->quiet) {
-        printf("removed netblock %s of %s\n", c->argv[first], a.unit);
-    }
+    cli_removed(c, "netblock", c->argv[first], a.unit);
     return VG_EXIT_OK;
 }
 

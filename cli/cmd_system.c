@@ -177,14 +177,7 @@ static int system_rm(struct cli *c)
     vg_error_clear(&err);
     if ((rc = vg_inv_system_rm(c->store, a.y.unit, c->argv[first], &err)))
         return cli_fail(c, rc, &err);
-    if (c->json) {
-        json_t *j = json_object();
-        vg_json_set(j, "removed", vg_json_str(c->argv[first]));
-        vg_json_set(j, "unit", vg_json_str(a.y.unit));
-        cli_json(c, j);
-    } else if (!c->quiet) {
-        printf("removed system %s of %s\n", c->argv[first], a.y.unit);
-    }
+    cli_removed(c, "system", c->argv[first], a.y.unit);
     return VG_EXIT_OK;
 }
 

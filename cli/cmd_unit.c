@@ -157,13 +157,7 @@ static int unit_rm(struct cli *c)
     vg_error_clear(&err);
     if ((rc = vg_inv_unit_rm(c->store, c->argv[2], &err)))
         return cli_fail(c, rc, &err);
-    if (!c->quiet && !c->json)
-        printf("removed unit %s\n", c->argv[2]);
-    if (c->json) {
-        json_t *j = json_object();
-        vg_json_set(j, "removed", vg_json_str(c->argv[2]));
-        cli_json(c, j);
-    }
+    cli_removed(c, "unit", c->argv[2], NULL);
     return VG_EXIT_OK;
 }
 

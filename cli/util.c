@@ -90,6 +90,19 @@ void cli_json(struct cli *c, json_t *j)
     json_decref(j);
 }
 
+void cli_removed(struct cli *c, const char *kind, const char *name, const char *unit)
+{
+    if (c->json) {
+        json_t *j = json_object();
+        vg_json_set(j, "removed", vg_json_str(name));
+        if (unit)
+            vg_json_set(j, "unit", vg_json_str(unit));
+        cli_json(c, j);
+    } else if (!c->quiet) {
+        printf("removed %s %s%s%s\n", kind, name, unit ? " of " : "", unit ? unit : "");
+    }
+}
+
 const char *cli_time(time_t t, char *buf)
 {
     if (!t) {
