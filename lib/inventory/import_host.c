@@ -555,7 +555,7 @@ int vg_inv_import_hosts(struct imp *m)
         }
     }
     /* The rule holds after the writes too (a safety net for what pass 2 checks). */
-    {
+    if (m->r->added || m->r->updated) {
         struct vg_rows conf;
         vg_rows_init(&conf);
         rc = vg_store_addr_conflicts(m->s, &conf, m->err);
