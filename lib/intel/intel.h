@@ -1,0 +1,199 @@
+/*
+ * intel.h - threat intelligence: indicators (IP addresses and prefixes,
+ * domains, URLs, file hashes) as the feeds carry them, the parsers of the
+ * feed formats, and the in-memory sets that match against them.
+ *
+ * Parsers read bytes (a whole feed file) and hand each indicator to a
+ * callback; they never touch the store. Sets are built once from indicators
+ * and then answer lookups from many threads without locks (read-only).
+ */
+#ifndef VG_INTEL_INTEL_H
+#define VG_INTEL_INTEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "core/err.h"
+#include "core/parse.h"
+
+/* ---- indicators -------------------------------------------------------- */
+
+enum vg_ioc_type {
+    VG_IOC_NONE = 0,
+    VG_IOC_IP,     /* an address or a prefix: prefix.len 32/128 for one address */
+    VG_IOC_DOMAIN, /* normalised: lower case, no trailing dot, IDN as punycode (xn--) */
+    VG_IOC_URL,    /* normalised: see vg_url_normalize */
+    VG_IOC_MD5,    /* lower-case hex */
+    VG_IOC_SHA1,
+    VG_IOC_SHA256,
+};
+
+/* "ip", "domain", "url", "md5", "sha1", "sha256"; "" for NONE. */
+const char *vg_ioc_type_name(int type);
+
+/*
+ * One indicator with its context, as a parser saw it. Strings are borrowed
+ * from the parser and valid only during the callback; copy what you keep.
+ * An address range "a - b" arrives as the prefixes that cover it exactly,
+ * one callback each.
+ */
+struct vg_indicator {
+    int type;
+    struct vg_prefix prefix; /* VG_IOC_IP */
+    const char *value;       /* the normalised text of every other type (and of IP) */
+    const char *family;      /* malware family / threat name, or NULL */
+    const char *category;    /* e.g. Suricata iprep category, MISP category, or NULL */
+    int score;               /* 0-127 (iprep), IPsum count, ...; 0 if none */
+    int port;                /* 0 if none */
+    uint64_t size;           /* file size for hashes (ClamAV .hdb/.hsb), 0 if unknown */
+    time_t first_seen, last_seen; /* 0 if unknown */
+    const char *comment;     /* anything else worth keeping (ASN, unit, ...), or NULL */
+    size_t line;             /* 1-based line (or array index + 1 for JSON) in the feed */
+};
+
+/* ---- normalisation ------------------------------------------------------ */
+
+#define VG_DOMAIN_MAX 253
+
+/*
+ * Domain text to its normalised form in out[VG_DOMAIN_MAX + 1]: lower case,
+ * no trailing dot, Unicode labels to punycode (libidn2). VG_EPARSE if it is
+ * not a domain name (needs at least one dot; labels of letters, digits, '-'
+ * and '_', 1-63 bytes).
+ */
+int vg_domain_normalize(const char *s, size_t n, char *out);
+
+/*
+ * URL text to a normalised malloc'd string (the caller frees it): scheme
+ * and host lower-cased, default ports (:80 for http, :443 for https)
+ * dropped, the host normalised as a domain or an address, an empty path made
+ * "/", the fragment dropped. VG_EPARSE if it is not an http(s)/ftp URL.
+ */
+int vg_url_normalize(const char *s, size_t n, char **out);
+
+/* Hex digest of 32, 40 or 64 digits: its type (MD5, SHA1, SHA256) or VG_IOC_NONE. */
+int vg_hash_type(const char *s, size_t n);
+
+/* ---- sets ---------------------------------------------------------------- */
+
+/*
+ * A set of IPv4 and IPv6 prefixes of any length, each with a 32-bit value
+ * (e.g. the index of the indicator it came from). Add everything, build,
+ * then look up. When prefixes overlap, a lookup answers with the most
+ * specific one (longest prefix) that contains the address. IPv4-mapped IPv6
+ * addresses are IPv4 (vg_ip_parse already stores them so).
+ */
+struct vg_ipset;
+
+struct vg_ipset *vg_ipset_new(void);
+void vg_ipset_free(struct vg_ipset *s);
+/* VG_OK or VG_ENOMEM. Adding after vg_ipset_build is VG_EINVAL. */
+int vg_ipset_add(struct vg_ipset *s, const struct vg_prefix *p, uint32_t value);
+/* Make the set ready for lookups (sorts, resolves overlaps). */
+int vg_ipset_build(struct vg_ipset *s);
+/* true if ip is in the set; *value (may be NULL) gets the most specific prefix's value. */
+bool vg_ipset_lookup(const struct vg_ipset *s, const struct vg_ip *ip, uint32_t *value);
+/* Number of prefixes added; bytes of memory held. */
+size_t vg_ipset_count(const struct vg_ipset *s);
+size_t vg_ipset_memory(const struct vg_ipset *s);
+/*
+ * The built set as disjoint ranges, in order, for set operations and their
+ * oracle tests: calls fn for each maximal run of addresses [lo, hi] of one
+ * family (IPv4 in a[0..3]).
+ */
+void vg_ipset_ranges(const struct vg_ipset *s,
+                     void (*fn)(void *ctx, const struct vg_ip *lo, const struct vg_ip *hi),
+                     void *ctx);
+
+/*
+ * A set of domains: a listed domain matches itself and every name below it
+ * (evil.example matches a.b.evil.example, not notevil.example). Names are
+ * given normalised (vg_domain_normalize).
+ */
+struct vg_domainset;
+
+struct vg_domainset *vg_domainset_new(void);
+void vg_domainset_free(struct vg_domainset *s);
+int vg_domainset_add(struct vg_domainset *s, const char *domain, uint32_t value);
+/* Looks the name up, then each parent domain: the most specific listed one wins. */
+bool vg_domainset_lookup(const struct vg_domainset *s, const char *name, size_t n,
+                         uint32_t *value);
+size_t vg_domainset_count(const struct vg_domainset *s);
+
+/* ---- feed formats ------------------------------------------------------ */
+
+enum vg_feed_format {
+    VG_FEED_AUTO = 0,
+    VG_FEED_PLAIN,      /* one IP, CIDR, range "a - b", domain, URL or hash per line;
+                           '#' and ';' comments; "ip<TAB>count" (IPsum) */
+    VG_FEED_CSV,        /* CSV with a header; columns by name (struct vg_feed_csv_map) */
+    VG_FEED_FIREHOL,    /* FireHOL .ipset / .netset (header comments give the date) */
+    VG_FEED_FEODO_CSV,  /* abuse.ch Feodo Tracker ipblocklist CSV */
+    VG_FEED_FEODO_JSON, /* abuse.ch Feodo Tracker ipblocklist JSON */
+    VG_FEED_IPREP,      /* Suricata iprep: ip,category,score */
+    VG_FEED_ZEEK,       /* Zeek intel framework TSV (#fields indicator indicator_type ...) */
+    VG_FEED_STIX,       /* STIX 2.1 bundle of indicator objects */
+    VG_FEED_MISP,       /* MISP event JSON (Event.Attribute[] and Object[].Attribute[]) */
+    VG_FEED_HASHES,     /* plain MD5 / SHA-1 / SHA-256 list */
+    VG_FEED_HDB,        /* ClamAV .hdb: md5:size:name */
+    VG_FEED_HSB,        /* ClamAV .hsb: sha1|sha256:size:name */
+};
+
+/* "plain", "csv", "firehol", "feodo-csv", "feodo-json", "iprep", "zeek", "stix", "misp",
+ * "hashes", "hdb", "hsb"; "auto" for VG_FEED_AUTO. */
+const char *vg_feed_format_name(int format);
+/* The format named s, or -1. */
+int vg_feed_format_parse(const char *s);
+
+/*
+ * Recognise the format from the content (and the file name's extension
+ * where it decides, e.g. .hdb/.hsb/.netset/.ipset; name may be NULL).
+ * Returns the format, or VG_FEED_AUTO when it cannot tell (the caller then
+ * asks for --format).
+ */
+int vg_feed_detect(const char *data, size_t len, const char *name);
+
+/* Column names for VG_FEED_CSV (NULL: recognised from usual header names). */
+struct vg_feed_csv_map {
+    const char *ip_col, *domain_col, *url_col, *hash_col;
+    const char *time_col, *family_col, *port_col, *comment_col;
+};
+
+struct vg_feed_opts {
+    int format;                       /* VG_FEED_AUTO: vg_feed_detect */
+    const struct vg_feed_csv_map *csv; /* VG_FEED_CSV only; NULL: guess */
+    const char *file;                 /* names the input in messages */
+    bool skip_bad;                    /* report bad records through on_bad and go on */
+    size_t max_record;                /* 0: 1 MiB; longer lines/records are bad records */
+};
+
+struct vg_feed_info {
+    int format;    /* what was parsed */
+    time_t issued; /* date the feed states for itself (FireHOL header, STIX/MISP), or 0 */
+    size_t records;    /* lines / objects read (comments and blanks excluded) */
+    size_t indicators; /* callbacks made */
+    size_t bad;        /* bad records (with skip_bad) */
+    /* VG_FEED_CSV: which column became which field, e.g. "ip=IP Address, time=First seen". */
+    char csv_mapping[256];
+};
+
+/* Receives each indicator; return non-zero to stop (that value is returned). */
+typedef int (*vg_feed_emit)(void *ctx, const struct vg_indicator *ind);
+/* Receives each bad record when skip_bad is set: line (1-based) and reason. */
+typedef void (*vg_feed_bad)(void *ctx, size_t line, const char *reason);
+
+/*
+ * Parse a whole feed in data[0..len) (UTF-8; a BOM is skipped; CRLF is
+ * fine). Without skip_bad the first bad record fails the parse with
+ * VG_EPARSE and `file:line: reason`; with it, bad records go to on_bad (may
+ * be NULL) and are counted in info->bad. Formats that carry no indicators
+ * of a type vigil matches (e.g. a MISP attribute of type "email") skip them
+ * silently; indicators flagged not for detection (MISP to_ids false) are
+ * skipped too.
+ */
+int vg_feed_parse(const char *data, size_t len, const struct vg_feed_opts *o, vg_feed_emit emit,
+                  vg_feed_bad on_bad, void *ctx, struct vg_feed_info *info, struct vg_error *err);
+
+#endif
