@@ -87,6 +87,13 @@ int vg_hash_type(const char *s, size_t n);
  */
 struct vg_ipset;
 
+/*
+ * Adding the same prefix again keeps the last value. A prefix with host bits
+ * set is masked. An IPv6 prefix that covers ::ffff:0:0/96 (::/0 to ::/80)
+ * also covers all of IPv4, and family-6 input inside ::ffff:0:0/96 is taken
+ * as IPv4. Lookups before vg_ipset_build find nothing; building twice is a
+ * no-op.
+ */
 struct vg_ipset *vg_ipset_new(void);
 void vg_ipset_free(struct vg_ipset *s);
 /* VG_OK or VG_ENOMEM. Adding after vg_ipset_build is VG_EINVAL. */
@@ -116,6 +123,11 @@ struct vg_domainset;
 
 struct vg_domainset *vg_domainset_new(void);
 void vg_domainset_free(struct vg_domainset *s);
+/*
+ * Lower-cases the name and drops a trailing dot; VG_EINVAL for an empty name
+ * or one over 253 bytes. Adding a name again keeps the last value. The set
+ * is read-only once lookups start (then safe from many threads).
+ */
 int vg_domainset_add(struct vg_domainset *s, const char *domain, uint32_t value);
 /* Looks the name up, then each parent domain: the most specific listed one wins. */
 bool vg_domainset_lookup(const struct vg_domainset *s, const char *name, size_t n,
