@@ -100,7 +100,7 @@ static int system_list(struct cli *c)
         return first == -1 ? VG_EXIT_OK : VG_EXIT_FAIL;
     if (cli_unit_id(c, a.y.unit, &f.unit_id))
         return VG_EXIT_FAIL;
-    f.level = a.level;
+    f.min_level = a.level;
     vg_rows_init(&rows);
     vg_error_clear(&err);
     if ((rc = vg_store_system_list(c->store, &f, &rows, &err))) {

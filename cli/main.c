@@ -53,7 +53,8 @@ const struct cmd vg_commands[] = {
      "       vigil system rm NAME --unit UNIT\n"
      "\n"
      "An information system (hệ thống thông tin) of a unit, with its security\n"
-     "level (cấp độ 1-5). Lists sort by level from 5 down. 'vigil host import'\n"
+     "level (cấp độ 1-5). Lists sort by level from 5 down; 'list --level N'\n"
+     "shows systems of level N or higher. 'vigil host import'\n"
      "creates systems from its system and level columns.\n"},
     {"host", cmd_host, NEED_STORE, "servers and workstations: add, list, show, rm, import",
      "usage: vigil host add HOSTNAME --unit UNIT --role server|workstation\n"

@@ -233,7 +233,7 @@ int vg_store_system_get(struct vg_store *s, int64_t unit_id, const char *name,
 
 struct vg_system_filter {
     int64_t unit_id; /* 0: all */
-    int level;       /* 0: all */
+    int min_level;   /* 0: all; else systems of this level or higher */
 };
 /* By level from 5 down, then unit, then name. */
 int vg_store_system_list(struct vg_store *s, const struct vg_system_filter *f, struct vg_rows *out,

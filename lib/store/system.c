@@ -94,13 +94,13 @@ int vg_store_system_list(struct vg_store *s, const struct vg_system_filter *f, s
     sqlite3_stmt *st = vg_sql(s,
                               "SELECT " SYSTEM_COLS
                               "WHERE s.deleted_at IS NULL AND (?1 IS NULL OR s.unit_id = ?1) "
-                              "AND (?2 = 0 OR s.level = ?2) ORDER BY s.level DESC, u.name, s.name",
+                              "AND s.level >= ?2 ORDER BY s.level DESC, u.name, s.name",
                               err);
     int r;
     if (!st)
         return err ? err->code : VG_EDB;
     vg_bind_id(st, 1, f ? f->unit_id : 0);
-    sqlite3_bind_int(st, 2, f ? f->level : 0);
+    sqlite3_bind_int(st, 2, f ? f->min_level : 0);
     while ((r = sqlite3_step(st)) == SQLITE_ROW) {
         struct vg_system *y = vg_rows_push(out, sizeof *y);
         if (!y) {

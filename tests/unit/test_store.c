@@ -1061,16 +1061,19 @@ static void test_systems(void)
     CHECK_EQ_INT(vg_store_system_list(s, &f, &rows, &e), VG_OK);
     CHECK_EQ_INT(rows.n, 2);
     vg_rows_release(&rows);
-    f = (struct vg_system_filter){.level = 3};
+    /* min_level: that level or higher (5, 4, 3, 3). */
+    f = (struct vg_system_filter){.min_level = 3};
     vg_rows_init(&rows);
     CHECK_EQ_INT(vg_store_system_list(s, &f, &rows, &e), VG_OK);
-    CHECK_EQ_INT(rows.n, 2);
+    CHECK_EQ_INT(rows.n, 4);
     vg_rows_release(&rows);
-    f = (struct vg_system_filter){.unit_id = u1, .level = 3};
+    f = (struct vg_system_filter){.unit_id = u1, .min_level = 3};
     vg_rows_init(&rows);
     CHECK_EQ_INT(vg_store_system_list(s, &f, &rows, &e), VG_OK);
-    if (CHECK_EQ_INT(rows.n, 1))
-        CHECK_EQ_INT(VG_ROW(&rows, struct vg_system, 0)->id, portal);
+    if (CHECK_EQ_INT(rows.n, 2)) {
+        CHECK_EQ_INT(VG_ROW(&rows, struct vg_system, 0)->id, hsm);
+        CHECK_EQ_INT(VG_ROW(&rows, struct vg_system, 1)->id, portal);
+    }
     vg_rows_release(&rows);
 
     /* hosts: live hosts that serve the system. */
