@@ -61,7 +61,8 @@ struct vg_indicator {
  * Domain text to its normalised form in out[VG_DOMAIN_MAX + 1]: lower case,
  * no trailing dot, Unicode labels to punycode (libidn2). VG_EPARSE if it is
  * not a domain name (needs at least one dot; labels of letters, digits, '-'
- * and '_', 1-63 bytes).
+ * and '_', 1-63 bytes; a last label of digits only is refused, so a bad
+ * dotted quad is never taken for a name). On failure out is "".
  */
 int vg_domain_normalize(const char *s, size_t n, char *out);
 
@@ -69,7 +70,8 @@ int vg_domain_normalize(const char *s, size_t n, char *out);
  * URL text to a normalised malloc'd string (the caller frees it): scheme
  * and host lower-cased, default ports (:80 for http, :443 for https)
  * dropped, the host normalised as a domain or an address, an empty path made
- * "/", the fragment dropped. VG_EPARSE if it is not an http(s)/ftp URL.
+ * "/", the fragment dropped. VG_EPARSE if it is not an http(s)/ftp URL
+ * (whitespace, control characters, over 64 KiB), VG_ENOMEM.
  */
 int vg_url_normalize(const char *s, size_t n, char **out);
 
@@ -203,7 +205,11 @@ typedef void (*vg_feed_bad)(void *ctx, size_t line, const char *reason);
  * be NULL) and are counted in info->bad. Formats that carry no indicators
  * of a type vigil matches (e.g. a MISP attribute of type "email") skip them
  * silently; indicators flagged not for detection (MISP to_ids false) are
- * skipped too.
+ * skipped too. With VG_FEED_AUTO and a format vg_feed_detect cannot tell,
+ * VG_EPARSE asks for --format. Times without a zone in a feed are UTC (as
+ * abuse.ch and FireHOL write them). For JSON formats `line` is the position
+ * of the object or attribute (1-based, document order) and messages name
+ * the JSON path. A STIX bundle's issued time is its newest `modified`.
  */
 int vg_feed_parse(const char *data, size_t len, const struct vg_feed_opts *o, vg_feed_emit emit,
                   vg_feed_bad on_bad, void *ctx, struct vg_feed_info *info, struct vg_error *err);
