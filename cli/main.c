@@ -122,6 +122,28 @@ const struct cmd vg_commands[] = {
      "'now' shows who is on duty, the next shift, and the escalation order.\n"
      "'list' shows current and coming shifts (7 days; --days N, --all for past ones too).\n"
      "CSV columns: contact, from, to (required), note.\n"},
+    {"feed", cmd_feed, NEED_STORE, "threat-intel feeds: import, list, show, diff, rm",
+     "usage: vigil feed import FILE --source NAME [--issued DATE] [--format F] [--append]\n"
+     "                         [--allow-private] [--skip-bad] [--dry-run] [column options]\n"
+     "       vigil feed list\n"
+     "       vigil feed show SOURCE\n"
+     "       vigil feed diff SOURCE\n"
+     "       vigil feed rm SOURCE\n"
+     "\n"
+     "Each import is a new version of its source, and a source's newest version is\n"
+     "its current list; --append adds an ad-hoc list to the current version.\n"
+     "Importing a file the source already has changes nothing. The source named\n"
+     "'allow' is an allow-list. Entries in private, loopback or reserved space are\n"
+     "kept but not matched unless --allow-private. vigil prints what it understood\n"
+     "(format, columns, counts) before it commits.\n"
+     "\n"
+     "Formats (recognised from the content; --format to say): plain (addresses,\n"
+     "CIDR, ranges a - b, domains, URLs, hashes; # and ; comments; ip<TAB>count),\n"
+     "csv, firehol, feodo-csv, feodo-json, iprep, zeek, stix, misp, hashes, hdb, hsb.\n"
+     "\n"
+     "CSV column options (remembered per source): --ip-col, --domain-col, --url-col,\n"
+     "--hash-col, --time-col, --family-col, --port-col, --comment-col NAME.\n"
+     "'diff' lists what is new and what was removed since the previous version.\n"},
     {"audit", cmd_audit, NEED_STORE, "who changed what, and when",
      "usage: vigil audit [--since TIME] [--action PREFIX] [--limit N]\n"
      "\n"

@@ -234,6 +234,22 @@ int vg_ip_class(const struct vg_ip *ip)
     return VG_IP_PUBLIC;
 }
 
+bool vg_prefix_is_public(const struct vg_prefix *p)
+{
+    for (size_t i = 0; i < sizeof special / sizeof special[0]; i++) {
+        struct vg_prefix sp;
+        if (special[i].family != p->ip.family)
+            continue;
+        sp.ip.family = special[i].family;
+        memcpy(sp.ip.a, special[i].a, 16);
+        sp.len = special[i].len;
+        /* Two prefixes overlap when one contains the other's network address. */
+        if (vg_prefix_contains(&sp, &p->ip) || vg_prefix_contains(p, &sp.ip))
+            return false;
+    }
+    return true;
+}
+
 const char *vg_ip_class_name(int cls)
 {
     switch (cls) {

@@ -62,6 +62,8 @@ int vg_ip_class(const struct vg_ip *ip);
 const char *vg_ip_class_name(int cls);
 /* true for VG_IP_PUBLIC only. */
 bool vg_ip_is_public(const struct vg_ip *ip);
+/* true when p overlaps no special-purpose range (neither contains nor is inside one). */
+bool vg_prefix_is_public(const struct vg_prefix *p);
 
 /*
  * A time: "YYYY-MM-DD", "YYYY-MM-DD HH:MM", "YYYY-MM-DD HH:MM:SS" or with 'T'

@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "core/arena.h"
 #include "core/err.h"
 #include "core/parse.h"
 
@@ -213,5 +214,63 @@ typedef void (*vg_feed_bad)(void *ctx, size_t line, const char *reason);
  */
 int vg_feed_parse(const char *data, size_t len, const struct vg_feed_opts *o, vg_feed_emit emit,
                   vg_feed_bad on_bad, void *ctx, struct vg_feed_info *info, struct vg_error *err);
+
+/* ---- importing feeds into the store ------------------------------------ */
+
+struct vg_store;
+struct vg_feed_import_result;
+
+struct vg_feed_import_opts {
+    const char *source;                /* required: the feed's name (--source) */
+    time_t issued;                     /* 0: the date the feed states, else now */
+    int format;                        /* VG_FEED_AUTO: detected */
+    const struct vg_feed_csv_map *csv; /* NULL: the source's remembered map, else guessed */
+    bool append;        /* add to the source's current version instead of a new one */
+    bool allow_private; /* keep private/loopback/reserved entries for matching */
+    bool skip_bad;      /* import the good records, list the bad */
+    bool dry_run;       /* parse and count, write nothing */
+    /* Called once everything is parsed and checked, before the commit (NULL: not). */
+    void (*understood)(void *ctx, const struct vg_feed_import_result *r);
+    void *ctx;
+};
+
+/* One entry set aside at import: a bad record or an ignored indicator. */
+struct vg_feed_note {
+    size_t line;
+    const char *value; /* the indicator, or NULL for a bad record */
+    const char *reason;
+};
+
+struct vg_feed_import_result {
+    int64_t source_id, version;
+    bool created_source; /* the source was new */
+    bool unchanged;      /* this file is already in the source: nothing was done */
+    bool appended;
+    int format;
+    time_t issued;
+    char sha256[65];
+    char csv_mapping[256];
+    size_t records, indicators, duplicates, ignored, bad;
+    size_t by_type[7]; /* indexed by enum vg_ioc_type */
+    size_t nnotes;     /* bad records and ignored entries, in line order of discovery */
+    struct vg_feed_note *notes;
+    struct vg_arena arena;
+};
+
+void vg_feed_import_result_init(struct vg_feed_import_result *r);
+void vg_feed_import_result_release(struct vg_feed_import_result *r);
+
+/*
+ * Import a feed file (path, "-" for standard input; display names it in
+ * messages) as a new version of its source, or (append) into the current
+ * version. All or nothing: a bad record aborts with file:line: reason unless
+ * skip_bad. Importing a file the source already has changes nothing
+ * (r->unchanged). The source named "allow" is an allow-list. Entries in
+ * private, loopback or reserved space are kept but marked ignored (not
+ * matched) unless allow_private, and listed in r->notes. Audited.
+ */
+int vg_feed_import(struct vg_store *s, const char *path, const char *display,
+                   const struct vg_feed_import_opts *o, struct vg_feed_import_result *r,
+                   struct vg_error *err);
 
 #endif

@@ -102,8 +102,66 @@ static const char m001_inventory[] =
     ") WITHOUT ROWID;\n"
     "CREATE INDEX host_addr_addr ON host_addr(addr);\n";
 
+/*
+ * Threat-intel feeds. A source (--source NAME) has versions: each import
+ * that is not --append makes a new version, and a source's newest version is
+ * its current list. feed_file records every file that went into a version
+ * (the first and each --append), so importing the same file again is seen.
+ * Indicators keep their context; `ignored` marks entries in private,
+ * loopback or reserved space, kept for the record but not matched.
+ */
+static const char m002_feeds[] =
+    "CREATE TABLE feed_source (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  name TEXT NOT NULL,\n"
+    "  kind TEXT NOT NULL CHECK (kind IN ('block', 'allow')),\n"
+    "  format TEXT,\n"
+    "  csv_map TEXT,\n"
+    "  created_at INTEGER NOT NULL,\n"
+    "  deleted_at INTEGER\n"
+    ");\n"
+    "CREATE UNIQUE INDEX feed_source_live ON feed_source(name) WHERE deleted_at IS NULL;\n"
+    "CREATE TABLE feed (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  source_id INTEGER NOT NULL REFERENCES feed_source(id),\n"
+    "  issued_at INTEGER,\n"
+    "  imported_at INTEGER NOT NULL,\n"
+    "  format TEXT NOT NULL,\n"
+    "  sha256 TEXT NOT NULL,\n"
+    "  file TEXT,\n"
+    "  indicators INTEGER NOT NULL DEFAULT 0,\n"
+    "  ignored INTEGER NOT NULL DEFAULT 0\n"
+    ");\n"
+    "CREATE INDEX feed_source_time ON feed(source_id, imported_at);\n"
+    "CREATE TABLE feed_file (\n"
+    "  feed_id INTEGER NOT NULL REFERENCES feed(id),\n"
+    "  sha256 TEXT NOT NULL,\n"
+    "  file TEXT,\n"
+    "  imported_at INTEGER NOT NULL,\n"
+    "  PRIMARY KEY (feed_id, sha256)\n"
+    ") WITHOUT ROWID;\n"
+    "CREATE INDEX feed_file_sha ON feed_file(sha256);\n"
+    "CREATE TABLE indicator (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  feed_id INTEGER NOT NULL REFERENCES feed(id),\n"
+    "  type TEXT NOT NULL CHECK (type IN ('ip', 'domain', 'url', 'md5', 'sha1', 'sha256')),\n"
+    "  value TEXT NOT NULL,\n"
+    "  family TEXT,\n"
+    "  category TEXT,\n"
+    "  score INTEGER NOT NULL DEFAULT 0,\n"
+    "  port INTEGER NOT NULL DEFAULT 0,\n"
+    "  size INTEGER NOT NULL DEFAULT 0,\n"
+    "  first_seen INTEGER,\n"
+    "  last_seen INTEGER,\n"
+    "  comment TEXT,\n"
+    "  line INTEGER NOT NULL DEFAULT 0,\n"
+    "  ignored INTEGER NOT NULL DEFAULT 0 CHECK (ignored IN (0, 1))\n"
+    ");\n"
+    "CREATE INDEX indicator_feed ON indicator(feed_id, type, value);\n";
+
 const struct vg_migration vg_migrations[] = {
     {1, "inventory, contacts, duty roster, audit", m001_inventory},
+    {2, "threat-intel feeds, versions and indicators", m002_feeds},
 };
 
 const size_t vg_nmigrations = sizeof vg_migrations / sizeof vg_migrations[0];

@@ -304,6 +304,79 @@ struct vg_addr_conflict {
 };
 int vg_store_addr_conflicts(struct vg_store *s, struct vg_rows *out, struct vg_error *err);
 
+/* ---- threat-intel feeds --------------------------------------------------- */
+
+struct vg_feed_source {
+    int64_t id;
+    const char *name;    /* unique among live sources */
+    const char *kind;    /* "block" or "allow" */
+    const char *format;  /* the format of the last import, or NULL */
+    const char *csv_map; /* remembered CSV column mapping (JSON text), or NULL */
+    time_t created_at;
+    /* The current (newest) version; 0s when the source has none (lists and get). */
+    int64_t current;
+    time_t issued_at, imported_at;
+    int64_t indicators, ignored, versions;
+};
+
+/* Insert; src->id is set. VG_EEXIST if a live source has that name. */
+int vg_store_feed_source_add(struct vg_store *s, struct vg_feed_source *src, struct vg_error *err);
+/* Update format and csv_map of src->id. */
+int vg_store_feed_source_update(struct vg_store *s, const struct vg_feed_source *src,
+                                struct vg_error *err);
+int vg_store_feed_source_get(struct vg_store *s, const char *name, struct vg_feed_source *out,
+                             struct vg_arena *a, struct vg_error *err);
+/* Live sources by name. */
+int vg_store_feed_source_list(struct vg_store *s, struct vg_rows *out, struct vg_error *err);
+int vg_store_feed_source_rm(struct vg_store *s, int64_t id, struct vg_error *err);
+
+/* One version of a source's list. */
+struct vg_feed_version {
+    int64_t id;
+    int64_t source_id;
+    time_t issued_at; /* 0: unknown */
+    time_t imported_at;
+    const char *format;
+    const char *sha256; /* of the file that made the version */
+    const char *file;
+    int64_t indicators, ignored;
+};
+
+/* Insert a version (and its first file); v->id is set. */
+int vg_store_feed_version_add(struct vg_store *s, struct vg_feed_version *v, struct vg_error *err);
+/* Add n to its indicator and ignored counts (after an --append). */
+int vg_store_feed_version_count(struct vg_store *s, int64_t id, int64_t indicators,
+                                int64_t ignored, struct vg_error *err);
+/* A source's versions, newest first. */
+int vg_store_feed_version_list(struct vg_store *s, int64_t source_id, struct vg_rows *out,
+                               struct vg_error *err);
+/* Record a file that went into version id (an --append). */
+int vg_store_feed_file_add(struct vg_store *s, int64_t id, const char *sha256, const char *file,
+                           struct vg_error *err);
+/* The version of source_id that took in a file with this SHA-256, or VG_ENOTFOUND. */
+int vg_store_feed_file_find(struct vg_store *s, int64_t source_id, const char *sha256,
+                            int64_t *version, struct vg_error *err);
+
+/* An indicator as stored (type names as in intel.h's vg_ioc_type_name). */
+struct vg_ioc_row {
+    int64_t id;
+    int64_t feed_id;
+    const char *type;
+    const char *value; /* normalised; IP indicators as "a.b.c.d/len" or "x::/len" */
+    const char *family, *category, *comment;
+    int score, port;
+    int64_t size;
+    time_t first_seen, last_seen;
+    int64_t line;
+    bool ignored;
+};
+
+/* Insert into r->feed_id (call inside a transaction for bulk loads). */
+int vg_store_ioc_add(struct vg_store *s, const struct vg_ioc_row *r, struct vg_error *err);
+/* The indicators of one version, by type and value. */
+int vg_store_ioc_list(struct vg_store *s, int64_t feed_id, struct vg_rows *out,
+                      struct vg_error *err);
+
 /* ---- overview ---------------------------------------------------------- */
 
 struct vg_counts {
