@@ -257,6 +257,9 @@ int vg_feed_import(struct vg_store *s, const char *path, const char *display,
 
     /* Parse everything. */
     po.format = o->format;
+    /* Column options only make sense for CSV: they say what the format is. */
+    if (po.format == VG_FEED_AUTO && o->csv)
+        po.format = VG_FEED_CSV;
     po.file = file;
     po.skip_bad = o->skip_bad;
     po.csv = o->csv;
