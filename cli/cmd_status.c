@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "core/json.h"
+#include "intel/intel.h"
 #include "inventory/inventory.h"
 #include "core/banned.h"
 
@@ -20,6 +21,12 @@ int cmd_status(struct cli *c)
     vg_error_clear(&err);
     if ((rc = vg_inv_overview(c->store, time(NULL), &o, &err)))
         return cli_fail(c, rc, &err);
+    int64_t listed = 0;
+    time_t botnet_at = 0;
+    if ((rc = vg_botnet_count(c->store, &listed, &botnet_at, &err))) {
+        vg_overview_release(&o);
+        return cli_fail(c, rc, &err);
+    }
     if (c->json) {
         json_t *j = json_object(), *sys = json_object(), *hosts = json_object();
         json_t *sl = json_object(), *hl = json_object();
@@ -45,6 +52,10 @@ int cmd_status(struct cli *c)
         vg_json_set(j, "public_addresses", vg_json_int(k->public_addrs));
         vg_json_set(j, "netblocks", vg_json_int(k->netblocks));
         vg_json_set(j, "contacts", vg_json_int(k->contacts));
+        json_t *bn = json_object();
+        vg_json_set(bn, "listed", vg_json_int(listed));
+        vg_json_set(bn, "checked", vg_json_time(botnet_at));
+        vg_json_set(j, "botnet", bn);
         vg_json_set(j, "duty", cli_duty_now_json(&o));
         cli_json(c, j);
     } else {
@@ -64,7 +75,15 @@ int cmd_status(struct cli *c)
         printf("  addresses     %6lld   %lld public\n", (long long)k->addrs,
                (long long)k->public_addrs);
         printf("  netblocks     %6lld\n", (long long)k->netblocks);
-        printf("  contacts      %6lld\n\n", (long long)k->contacts);
+        printf("  contacts      %6lld\n", (long long)k->contacts);
+        if (botnet_at) {
+            char when[32];
+            printf("  botnet        %6lld   hosts and units on the feeds at the last check (%s)\n",
+                   (long long)listed, cli_time(botnet_at, when));
+        } else {
+            printf("  botnet             -   not checked yet: vigil botnet\n");
+        }
+        putchar('\n');
         cli_print_duty_now(c, &o);
     }
     vg_overview_release(&o);

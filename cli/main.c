@@ -144,6 +144,17 @@ const struct cmd vg_commands[] = {
      "CSV column options (remembered per source): --ip-col, --domain-col, --url-col,\n"
      "--hash-col, --time-col, --family-col, --port-col, --comment-col NAME.\n"
      "'diff' lists what is new and what was removed since the previous version.\n"},
+    {"botnet", cmd_botnet, NEED_STORE, "hosts and units on the current IP feeds (exit 1 if any)",
+     "usage: vigil botnet [--dry-run]\n"
+     "\n"
+     "Every host address and every unit netblock (the public addresses units sit\n"
+     "behind) that a current IP feed lists, exactly or inside a listed prefix,\n"
+     "becomes a finding (kind botnet); allow-list entries win. A listed address of\n"
+     "a unit that no host holds is a finding on the unit, with the hosts to sweep.\n"
+     "Listed in the order to sweep: security level from 5 down, then the most\n"
+     "recent listing. Re-running updates last-seen; findings that left the list\n"
+     "keep their history. --dry-run records nothing.\n"
+     "Exit codes: 0 nothing listed, 1 something listed, 2 failure.\n"},
     {"audit", cmd_audit, NEED_STORE, "who changed what, and when",
      "usage: vigil audit [--since TIME] [--action PREFIX] [--limit N]\n"
      "\n"

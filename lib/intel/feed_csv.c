@@ -111,6 +111,7 @@ struct csvp {
     int col[FC_NCOLS];       /* field index, -1 if absent */
     char name[FC_NCOLS][64]; /* header text of each, for messages */
     struct vg_csv_row row;   /* the record being read */
+    bool local;              /* times without a zone are local (a CERT's sheet), not UTC */
 };
 
 /* The header cell's name trimmed (a commented header may start with spaces). */
@@ -246,7 +247,7 @@ static int strip_comments(struct feed *f, struct vg_buf *out, const char **hdr, 
     return VG_OK;
 }
 
-static int csv_time(const char *s, time_t *t)
+static int csv_time(const char *s, time_t *t, bool local)
 {
     size_t n = strlen(s);
     int64_t v;
@@ -255,6 +256,8 @@ static int csv_time(const char *s, time_t *t)
         *t = (time_t)v;
         return VG_OK;
     }
+    if (local && vg_time_parse(s, n, t) == VG_OK)
+        return VG_OK;
     return feed_time_parse(s, n, t);
 }
 
@@ -283,10 +286,10 @@ static int csv_row(struct csvp *p, const struct vg_csv_row *row)
 
     memset(&ctx, 0, sizeof ctx);
     ctx.line = row->line;
-    if ((s = cell(row, p->col[FC_TIME])) && csv_time(s, &ctx.first_seen) != VG_OK)
+    if ((s = cell(row, p->col[FC_TIME])) && csv_time(s, &ctx.first_seen, p->local) != VG_OK)
         return feed_bad(f, row->line, "column \"%s\": %s is not a time", p->name[FC_TIME],
                         feed_quote(q, sizeof q, s, strlen(s)));
-    if ((s = cell(row, p->col[FC_LAST])) && csv_time(s, &ctx.last_seen) != VG_OK)
+    if ((s = cell(row, p->col[FC_LAST])) && csv_time(s, &ctx.last_seen, p->local) != VG_OK)
         return feed_bad(f, row->line, "column \"%s\": %s is not a time", p->name[FC_LAST],
                         feed_quote(q, sizeof q, s, strlen(s)));
     if ((s = cell(row, p->col[FC_PORT]))) {
@@ -353,6 +356,8 @@ int feed_parse_csv(struct feed *f, bool feodo)
 
     memset(&p, 0, sizeof p);
     p.f = f;
+    /* abuse.ch writes UTC; a sheet from a person or a CERT uses its local time (TZ). */
+    p.local = !feodo;
     for (int i = 0; i < FC_NCOLS; i++)
         p.col[i] = -1;
     if (feodo)

@@ -18,6 +18,7 @@
 #include "core/arena.h"
 #include "core/err.h"
 #include "core/parse.h"
+#include "store/store.h"
 
 /* ---- indicators -------------------------------------------------------- */
 
@@ -207,8 +208,9 @@ typedef void (*vg_feed_bad)(void *ctx, size_t line, const char *reason);
  * of a type vigil matches (e.g. a MISP attribute of type "email") skip them
  * silently; indicators flagged not for detection (MISP to_ids false) are
  * skipped too. With VG_FEED_AUTO and a format vg_feed_detect cannot tell,
- * VG_EPARSE asks for --format. Times without a zone in a feed are UTC (as
- * abuse.ch and FireHOL write them). For JSON formats `line` is the position
+ * VG_EPARSE asks for --format. Times without a zone are UTC in the formats
+ * of abuse.ch, FireHOL and the JSON formats, and local time (TZ) in a generic
+ * CSV, which a CERT or a colleague writes in their own time zone. For JSON formats `line` is the position
  * of the object or attribute (1-based, document order) and messages name
  * the JSON path. A STIX bundle's issued time is its newest `modified`.
  */
@@ -217,7 +219,6 @@ int vg_feed_parse(const char *data, size_t len, const struct vg_feed_opts *o, vg
 
 /* ---- importing feeds into the store ------------------------------------ */
 
-struct vg_store;
 struct vg_feed_import_result;
 
 struct vg_feed_import_opts {
@@ -272,5 +273,43 @@ void vg_feed_import_result_release(struct vg_feed_import_result *r);
 int vg_feed_import(struct vg_store *s, const char *path, const char *display,
                    const struct vg_feed_import_opts *o, struct vg_feed_import_result *r,
                    struct vg_error *err);
+
+/* ---- botnet exposure of the inventory ------------------------------------- */
+
+/*
+ * A host address or a unit's netblock address that a current IP feed lists
+ * (exactly or inside a listed prefix). A listed public address of a unit that
+ * no host of the unit holds is a finding on the unit, with the unit's hosts
+ * to sweep.
+ */
+struct vg_botnet_hit {
+    bool on_unit;          /* the finding is on the unit (host == NULL) */
+    int64_t unit_id, host_id;
+    const char *unit, *host;
+    struct vg_ip addr;
+    const char *indicator; /* as listed: "45.9.148.0/28" */
+    const char *source, *family;
+    time_t issued;         /* of the listing feed's current version */
+    time_t seen;           /* when the feed saw it (last, else first seen), else issued */
+    int level;             /* the host's highest security level, or the unit's */
+    int64_t finding_id;
+    bool new_finding;
+    time_t first_seen;
+    size_t nsweep;         /* unit findings: hosts to sweep (servers, highest level first) */
+    const char **sweep;
+};
+
+/*
+ * Match every live host address and unit netblock against the current IP
+ * feeds (allow-list entries win), record each match as a finding (kind
+ * botnet; a re-run updates last_seen, findings that left the list keep
+ * their history) and the run in the audit. out gets struct vg_botnet_hit
+ * items in the order to sweep: security level from 5 down, then the most
+ * recent listing first (the feed's last/first seen, else its issued date). With dry_run nothing is written.
+ */
+int vg_botnet_run(struct vg_store *s, bool dry_run, struct vg_rows *out, struct vg_error *err);
+
+/* Hosts and units on the list at the last run (and when it was; 0: never). */
+int vg_botnet_count(struct vg_store *s, int64_t *listed, time_t *at, struct vg_error *err);
 
 #endif

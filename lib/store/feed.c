@@ -302,3 +302,48 @@ int vg_store_ioc_list(struct vg_store *s, int64_t feed_id, struct vg_rows *out,
     sqlite3_reset(st);
     return VG_OK;
 }
+
+int vg_store_ioc_current(struct vg_store *s, const char *type,
+                         int (*fn)(void *ctx, const struct vg_ioc_row *r, const char *source,
+                                   const char *kind, time_t issued),
+                         void *ctx, struct vg_error *err)
+{
+    sqlite3_stmt *st = vg_sql(
+        s,
+        "SELECT i.id, i.feed_id, i.type, i.value, i.family, i.category, i.comment, i.score, "
+        "i.port, i.size, coalesce(i.first_seen, 0), coalesce(i.last_seen, 0), i.line, "
+        "s.name, s.kind, coalesce(f.issued_at, f.imported_at) FROM feed_source s "
+        "JOIN feed f ON f.id = (SELECT v.id FROM feed v WHERE v.source_id = s.id "
+        "ORDER BY v.imported_at DESC, v.id DESC LIMIT 1) "
+        "JOIN indicator i ON i.feed_id = f.id AND i.type = ? AND i.ignored = 0 "
+        "WHERE s.deleted_at IS NULL ORDER BY s.name, i.id",
+        err);
+    int r, rc = VG_OK;
+    if (!st)
+        return err ? err->code : VG_EDB;
+    vg_bind_text(st, 1, type);
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        struct vg_ioc_row x = {0};
+        x.id = sqlite3_column_int64(st, 0);
+        x.feed_id = sqlite3_column_int64(st, 1);
+        x.type = (const char *)sqlite3_column_text(st, 2);
+        x.value = (const char *)sqlite3_column_text(st, 3);
+        x.family = (const char *)sqlite3_column_text(st, 4);
+        x.category = (const char *)sqlite3_column_text(st, 5);
+        x.comment = (const char *)sqlite3_column_text(st, 6);
+        x.score = sqlite3_column_int(st, 7);
+        x.port = sqlite3_column_int(st, 8);
+        x.size = sqlite3_column_int64(st, 9);
+        x.first_seen = (time_t)sqlite3_column_int64(st, 10);
+        x.last_seen = (time_t)sqlite3_column_int64(st, 11);
+        x.line = sqlite3_column_int64(st, 12);
+        rc = fn(ctx, &x, (const char *)sqlite3_column_text(st, 13),
+                (const char *)sqlite3_column_text(st, 14), (time_t)sqlite3_column_int64(st, 15));
+        if (rc)
+            break;
+    }
+    if (!rc && r != SQLITE_DONE)
+        rc = vg_sql_fail(s, err, "cannot read the current indicators");
+    sqlite3_reset(st);
+    return rc;
+}

@@ -159,9 +159,42 @@ static const char m002_feeds[] =
     ");\n"
     "CREATE INDEX indicator_feed ON indicator(feed_id, type, value);\n";
 
+/*
+ * Findings: one table that every module writes (botnet, malware, vuln,
+ * config, ioc), so one report reads them all. A finding is the same across
+ * runs by (kind, key); runs update last_seen and detail. finding_event keeps
+ * every status change (who, when, why); nothing is deleted.
+ */
+static const char m003_findings[] =
+    "CREATE TABLE finding (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  kind TEXT NOT NULL CHECK (kind IN ('botnet', 'malware', 'vuln', 'config', 'ioc')),\n"
+    "  key TEXT NOT NULL,\n"
+    "  unit_id INTEGER REFERENCES unit(id),\n"
+    "  host_id INTEGER REFERENCES host(id),\n"
+    "  detail TEXT,\n"
+    "  status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'acknowledged', 'fixed',\n"
+    "    'false-positive', 'accepted-risk')),\n"
+    "  first_seen INTEGER NOT NULL,\n"
+    "  last_seen INTEGER NOT NULL\n"
+    ");\n"
+    "CREATE UNIQUE INDEX finding_key ON finding(kind, key);\n"
+    "CREATE INDEX finding_host ON finding(host_id);\n"
+    "CREATE INDEX finding_seen ON finding(kind, last_seen);\n"
+    "CREATE TABLE finding_event (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  finding_id INTEGER NOT NULL REFERENCES finding(id),\n"
+    "  at INTEGER NOT NULL,\n"
+    "  actor TEXT NOT NULL,\n"
+    "  status TEXT NOT NULL,\n"
+    "  note TEXT\n"
+    ");\n"
+    "CREATE INDEX finding_event_finding ON finding_event(finding_id, at);\n";
+
 const struct vg_migration vg_migrations[] = {
     {1, "inventory, contacts, duty roster, audit", m001_inventory},
     {2, "threat-intel feeds, versions and indicators", m002_feeds},
+    {3, "findings and their status history", m003_findings},
 };
 
 const size_t vg_nmigrations = sizeof vg_migrations / sizeof vg_migrations[0];

@@ -377,6 +377,51 @@ int vg_store_ioc_add(struct vg_store *s, const struct vg_ioc_row *r, struct vg_e
 int vg_store_ioc_list(struct vg_store *s, int64_t feed_id, struct vg_rows *out,
                       struct vg_error *err);
 
+/*
+ * The current indicators of type (a vg_ioc_type_name) of every live source:
+ * the newest version of each, ignored entries left out. fn gets each with
+ * its source's name and kind and the version's issued time (strings valid
+ * during the call); a non-zero return stops and is returned.
+ */
+int vg_store_ioc_current(struct vg_store *s, const char *type,
+                         int (*fn)(void *ctx, const struct vg_ioc_row *r, const char *source,
+                                   const char *kind, time_t issued),
+                         void *ctx, struct vg_error *err);
+
+/* ---- findings ----------------------------------------------------------- */
+
+struct vg_finding {
+    int64_t id;
+    const char *kind; /* "botnet", "malware", "vuln", "config", "ioc" */
+    const char *key;  /* the same finding across runs */
+    int64_t unit_id, host_id; /* 0: none */
+    const char *unit, *host;  /* names (lists) */
+    const char *detail;       /* JSON object text */
+    const char *status;
+    time_t first_seen, last_seen;
+};
+
+/*
+ * Insert (kind, key) as a new open finding, with an 'open' event, or update
+ * the existing one's detail, unit/host and last_seen. *created tells which.
+ */
+int vg_store_finding_upsert(struct vg_store *s, struct vg_finding *f, bool *created,
+                            struct vg_error *err);
+
+struct vg_finding_filter {
+    const char *kind;  /* NULL: all */
+    time_t seen_since; /* 0: all; else last_seen >= this */
+};
+/* Newest last_seen first. */
+int vg_store_finding_list(struct vg_store *s, const struct vg_finding_filter *f,
+                          struct vg_rows *out, struct vg_error *err);
+int vg_store_finding_count(struct vg_store *s, const struct vg_finding_filter *f,
+                           int64_t *out, struct vg_error *err);
+
+/* The time of the newest audit record of action, or 0. */
+int vg_store_audit_last(struct vg_store *s, const char *action, time_t *at,
+                        struct vg_error *err);
+
 /* ---- overview ---------------------------------------------------------- */
 
 struct vg_counts {

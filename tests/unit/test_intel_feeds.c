@@ -498,7 +498,8 @@ static void test_csv_guess(void)
     CHECK_EQ_STR(R.g[0].family, "Mirai");
     CHECK_EQ_INT(R.g[0].port, 23);
     CHECK_EQ_STR(R.g[0].comment, "Example ISP");
-    CHECK_EQ_INT(R.g[0].first, utc("2026-11-19T01:02:03Z"));
+    /* A generic CSV's zoneless times are local (TZ is Asia/Ho_Chi_Minh here). */
+    CHECK_EQ_INT(R.g[0].first, utc("2026-11-19T01:02:03+07:00"));
     CHECK_EQ_INT(R.g[1].port, 0);
     CHECK_EQ_INT(R.g[1].line, 3);
 
@@ -551,7 +552,7 @@ static void test_csv_map(void)
     CHECK_EQ_STR(INFO.csv_mapping, "ip=Addr, time=Seen, family=Kind, comment=Where");
     CHECK_EQ_INT(R.n, 1);
     CHECK_EQ_STR(R.g[0].family, "Mirai");
-    CHECK_EQ_INT(R.g[0].first, utc("2026-11-20T00:00Z"));
+    CHECK_EQ_INT(R.g[0].first, utc("2026-11-20T00:00+07:00"));
     m.port_col = "Port";
     CHECK_EQ_INT(vg_feed_parse(LIT(text), &o, collect, on_bad, &R, &INFO, &ERR), VG_EPARSE);
     CHECK_EQ_STR(ERR.msg, "m.csv:1: no column \"Port\" in the header");
@@ -793,7 +794,7 @@ static const struct test_case tests[] = {
 
 int main(int argc, char **argv)
 {
-    setenv("TZ", "Asia/Ho_Chi_Minh", 1); /* zoneless feed times must still be UTC */
+    setenv("TZ", "Asia/Ho_Chi_Minh", 1); /* zoneless times: UTC, but local in a generic CSV */
     tzset();
     return test_main(argc, argv, tests);
 }
