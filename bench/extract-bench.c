@@ -31,15 +31,23 @@ static uint32_t rnd(uint32_t n)
     return (uint32_t)((rng >> 11) % n);
 }
 
-static const char *const paths[] = {"/", "/index.php", "/wp-login.php", "/api/v1/items?id=42",
-                                    "/static/app.js", "/images/logo.png", "/favicon.ico",
-                                    "/search?q=vigil+sweep", "/.env", "/cgi-bin/luci"};
+static const char *const paths[] = {"/",
+                                    "/index.php",
+                                    "/wp-login.php",
+                                    "/api/v1/items?id=42",
+                                    "/static/app.js",
+                                    "/images/logo.png",
+                                    "/favicon.ico",
+                                    "/search?q=vigil+sweep",
+                                    "/.env",
+                                    "/cgi-bin/luci"};
 static const char *const agents[] = {
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/120.0.0.0 Safari/537.36",
-    "Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0",
-    "curl/8.4.0", "Go-http-client/1.1", "python-requests/2.31.0"};
-static const char *const refs[] = {"-", "https://www.example.com/", "http://portal.gov.example/news",
+    "Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0", "curl/8.4.0",
+    "Go-http-client/1.1", "python-requests/2.31.0"};
+static const char *const refs[] = {"-", "https://www.example.com/",
+                                   "http://portal.gov.example/news",
                                    "https://www.google.com/search?q=x", "-"};
 static const char *const users[] = {"root", "admin", "ubuntu", "deploy", "oracle", "test"};
 static const char *const mon[] = {"Jan", "Feb", "Mar", "Oct", "Nov", "Dec"};
@@ -72,16 +80,16 @@ static int gen(long mb, const char *file)
             w = fprintf(f,
                         "%s - - [%02u/%s/2026:%02u:%02u:%02u +0700] \"GET %s HTTP/1.1\" %u %u "
                         "\"%s\" \"%s\"\n",
-                        a, 1 + rnd(28), mon[rnd(6)], h, m, s, paths[rnd(10)],
-                        rnd(4) ? 200 : 404, rnd(50000), refs[rnd(5)], agents[rnd(5)]);
+                        a, 1 + rnd(28), mon[rnd(6)], h, m, s, paths[rnd(10)], rnd(4) ? 200 : 404,
+                        rnd(50000), refs[rnd(5)], agents[rnd(5)]);
         } else if (k < 6) { /* sshd */
             ip4(a, sizeof a);
             if (rnd(2))
                 w = fprintf(f,
                             "%s %2u %02u:%02u:%02u web%u sshd[%u]: Failed password for %s from "
                             "%s port %u ssh2\n",
-                            mon[rnd(6)], 1 + rnd(28), h, m, s, rnd(9), rnd(99999),
-                            users[rnd(6)], a, 1024 + rnd(60000));
+                            mon[rnd(6)], 1 + rnd(28), h, m, s, rnd(9), rnd(99999), users[rnd(6)], a,
+                            1024 + rnd(60000));
             else
                 w = fprintf(f,
                             "%s %2u %02u:%02u:%02u web%u sshd[%u]: Connection closed by %s port "
@@ -105,9 +113,9 @@ static int gen(long mb, const char *file)
                         "17%08u.%06u\tC%08x%04x\t%s\t%u\t%s\t%u\ttcp\t%s\t%u.%06u\t%u\t%u\tSF\tT"
                         "\tF\t0\tShADadFf\t%u\t%u\t%u\t%u\t-\n",
                         rnd(100000000), rnd(1000000), rnd(0xffffffffu), rnd(65536), a,
-                        1024 + rnd(60000), b, rnd(2) ? 443 : 53, rnd(2) ? "ssl" : "dns",
-                        rnd(100), rnd(1000000), rnd(100000), rnd(1000000), rnd(100), rnd(9999),
-                        rnd(100), rnd(99999));
+                        1024 + rnd(60000), b, rnd(2) ? 443 : 53, rnd(2) ? "ssl" : "dns", rnd(100),
+                        rnd(1000000), rnd(100000), rnd(1000000), rnd(100), rnd(9999), rnd(100),
+                        rnd(99999));
         }
         if (w < 0)
             return 2;
@@ -212,6 +220,7 @@ int main(int argc, char **argv)
             return 2;
         return run(argv[2], runs);
     }
-    fprintf(stderr, "usage: extract-bench gen MB SEED FILE | patterns N SEED FILE | run FILE [RUNS]\n");
+    fprintf(stderr,
+            "usage: extract-bench gen MB SEED FILE | patterns N SEED FILE | run FILE [RUNS]\n");
     return 2;
 }

@@ -64,8 +64,8 @@ int cmd_botnet(struct cli *c)
         }
         cli_json(c, arr);
     } else {
-        const char *hd[] = {"level", "unit", "host", "address", "listed as", "feed", "family",
-                            "seen", "new"};
+        const char *hd[] = {"level", "unit",   "host", "address", "listed as",
+                            "feed",  "family", "seen", "new"};
         struct vg_table *t = vg_table_new(9, hd);
         for (size_t i = 0; t && i < hits.n; i++) {
             struct vg_botnet_hit *h = VG_ROW(&hits, struct vg_botnet_hit, i);
@@ -75,9 +75,14 @@ int cmd_botnet(struct cli *c)
             if (h->on_unit)
                 snprintf(who, sizeof who, "(unit: sweep %zu host%s)", h->nsweep,
                          h->nsweep == 1 ? "" : "s");
-            const char *cells[] = {lvl,       h->unit,   h->on_unit ? who : h->host,
-                                   vg_ip_format(&h->addr, ip), h->indicator, h->source,
-                                   h->family, cli_time(h->seen, when),
+            const char *cells[] = {lvl,
+                                   h->unit,
+                                   h->on_unit ? who : h->host,
+                                   vg_ip_format(&h->addr, ip),
+                                   h->indicator,
+                                   h->source,
+                                   h->family,
+                                   cli_time(h->seen, when),
                                    h->new_finding ? "new" : ""};
             vg_table_add(t, cells);
         }
@@ -96,8 +101,7 @@ int cmd_botnet(struct cli *c)
                 for (size_t j = 0; j < h->nsweep && j < 20; j++)
                     printf(" %s", h->sweep[j]);
                 if (h->nsweep > 20)
-                    printf(" ... (%zu more: vigil host list --unit %s)", h->nsweep - 20,
-                           h->unit);
+                    printf(" ... (%zu more: vigil host list --unit %s)", h->nsweep - 20, h->unit);
                 putchar('\n');
             }
             if (!c->quiet)

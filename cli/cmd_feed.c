@@ -48,22 +48,46 @@ static int import_opt(int opt, const char *arg, void *ctx)
     case 'n':
         a->o.dry_run = true;
         return 0;
-    case 1: a->map.ip_col = arg; a->have_map = true; return 0;
-    case 2: a->map.domain_col = arg; a->have_map = true; return 0;
-    case 3: a->map.url_col = arg; a->have_map = true; return 0;
-    case 4: a->map.hash_col = arg; a->have_map = true; return 0;
-    case 5: a->map.time_col = arg; a->have_map = true; return 0;
-    case 6: a->map.family_col = arg; a->have_map = true; return 0;
-    case 7: a->map.port_col = arg; a->have_map = true; return 0;
-    case 8: a->map.comment_col = arg; a->have_map = true; return 0;
+    case 1:
+        a->map.ip_col = arg;
+        a->have_map = true;
+        return 0;
+    case 2:
+        a->map.domain_col = arg;
+        a->have_map = true;
+        return 0;
+    case 3:
+        a->map.url_col = arg;
+        a->have_map = true;
+        return 0;
+    case 4:
+        a->map.hash_col = arg;
+        a->have_map = true;
+        return 0;
+    case 5:
+        a->map.time_col = arg;
+        a->have_map = true;
+        return 0;
+    case 6:
+        a->map.family_col = arg;
+        a->have_map = true;
+        return 0;
+    case 7:
+        a->map.port_col = arg;
+        a->have_map = true;
+        return 0;
+    case 8:
+        a->map.comment_col = arg;
+        a->have_map = true;
+        return 0;
     }
     return -1;
 }
 
 static void counts_line(const struct vg_feed_import_result *r, char *buf, size_t size)
 {
-    static const int types[] = {VG_IOC_IP, VG_IOC_DOMAIN, VG_IOC_URL, VG_IOC_MD5, VG_IOC_SHA1,
-                                VG_IOC_SHA256};
+    static const int types[] = {VG_IOC_IP,  VG_IOC_DOMAIN, VG_IOC_URL,
+                                VG_IOC_MD5, VG_IOC_SHA1,   VG_IOC_SHA256};
     size_t off = 0;
     buf[0] = '\0';
     for (size_t i = 0; i < sizeof types / sizeof *types; i++) {
@@ -98,14 +122,14 @@ static void understood(void *ctx, const struct vg_feed_import_result *r)
 static int feed_import(struct cli *c)
 {
     static const struct option lo[] = {
-        {"source", required_argument, NULL, 's'},     {"issued", required_argument, NULL, 'i'},
-        {"format", required_argument, NULL, 'f'},     {"append", no_argument, NULL, 'a'},
-        {"allow-private", no_argument, NULL, 'p'},    {"skip-bad", no_argument, NULL, 'b'},
-        {"dry-run", no_argument, NULL, 'n'},          {"ip-col", required_argument, NULL, 1},
-        {"domain-col", required_argument, NULL, 2},   {"url-col", required_argument, NULL, 3},
-        {"hash-col", required_argument, NULL, 4},     {"time-col", required_argument, NULL, 5},
-        {"family-col", required_argument, NULL, 6},   {"port-col", required_argument, NULL, 7},
-        {"comment-col", required_argument, NULL, 8},  {NULL, 0, NULL, 0}};
+        {"source", required_argument, NULL, 's'},    {"issued", required_argument, NULL, 'i'},
+        {"format", required_argument, NULL, 'f'},    {"append", no_argument, NULL, 'a'},
+        {"allow-private", no_argument, NULL, 'p'},   {"skip-bad", no_argument, NULL, 'b'},
+        {"dry-run", no_argument, NULL, 'n'},         {"ip-col", required_argument, NULL, 1},
+        {"domain-col", required_argument, NULL, 2},  {"url-col", required_argument, NULL, 3},
+        {"hash-col", required_argument, NULL, 4},    {"time-col", required_argument, NULL, 5},
+        {"family-col", required_argument, NULL, 6},  {"port-col", required_argument, NULL, 7},
+        {"comment-col", required_argument, NULL, 8}, {NULL, 0, NULL, 0}};
     struct import_args a = {.c = c};
     struct vg_feed_import_result r;
     struct vg_error err;
@@ -225,8 +249,8 @@ static int feed_list(struct cli *c)
             json_array_append_new(arr, source_json(VG_ROW(&rows, struct vg_feed_source, i)));
         cli_json(c, arr);
     } else {
-        const char *h[] = {"source", "kind", "format", "issued", "imported", "indicators",
-                           "ignored", "versions"};
+        const char *h[] = {"source",   "kind",       "format",  "issued",
+                           "imported", "indicators", "ignored", "versions"};
         struct vg_table *t = vg_table_new(8, h);
         for (size_t i = 0; t && i < rows.n; i++) {
             struct vg_feed_source *f = VG_ROW(&rows, struct vg_feed_source, i);
@@ -234,8 +258,14 @@ static int feed_list(struct cli *c)
             snprintf(n1, sizeof n1, "%lld", (long long)f->indicators);
             snprintf(n2, sizeof n2, "%lld", (long long)f->ignored);
             snprintf(n3, sizeof n3, "%lld", (long long)f->versions);
-            const char *cells[] = {f->name, f->kind, f->format, cli_time(f->issued_at, t1),
-                                   cli_time(f->imported_at, t2), n1, n2, n3};
+            const char *cells[] = {f->name,
+                                   f->kind,
+                                   f->format,
+                                   cli_time(f->issued_at, t1),
+                                   cli_time(f->imported_at, t2),
+                                   n1,
+                                   n2,
+                                   n3};
             vg_table_add(t, cells);
         }
         if (t)
@@ -295,8 +325,8 @@ static int feed_show(struct cli *c)
             snprintf(id, sizeof id, "%lld", (long long)v->id);
             snprintf(n1, sizeof n1, "%lld", (long long)v->indicators);
             snprintf(n2, sizeof n2, "%lld", (long long)v->ignored);
-            const char *cells[] = {id, cli_time(v->issued_at, t1), cli_time(v->imported_at, t2),
-                                   n1, n2, v->file};
+            const char *cells[] = {
+                id, cli_time(v->issued_at, t1), cli_time(v->imported_at, t2), n1, n2, v->file};
             vg_table_add(t, cells);
         }
         if (t)
@@ -335,8 +365,8 @@ static int feed_diff(struct cli *c)
         rc = vg_store_ioc_list(c->store, VG_ROW(&versions, struct vg_feed_version, 0)->id, &now,
                                &err);
     if (rc == VG_OK && versions.n > 1)
-        rc = vg_store_ioc_list(c->store, VG_ROW(&versions, struct vg_feed_version, 1)->id,
-                               &before, &err);
+        rc = vg_store_ioc_list(c->store, VG_ROW(&versions, struct vg_feed_version, 1)->id, &before,
+                               &err);
     if (rc) {
         cli_fail(c, rc, &err);
         goto out;

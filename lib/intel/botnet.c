@@ -210,7 +210,8 @@ int vg_botnet_run(struct vg_store *s, bool dry_run, struct vg_rows *out, struct 
                     mine[nm++] = VG_ROW(&hosts, struct vg_host, j);
             qsort(mine, nm, sizeof *mine, cmp_host_priority);
             x->nsweep = nm;
-            x->sweep = vg_arena_alloc(&out->arena, (nm < SWEEP_MAX ? nm : SWEEP_MAX) * sizeof(char *) + 1);
+            x->sweep =
+                vg_arena_alloc(&out->arena, (nm < SWEEP_MAX ? nm : SWEEP_MAX) * sizeof(char *) + 1);
             if (!x->sweep)
                 goto nomem;
             for (size_t j = 0; j < nm && j < SWEEP_MAX; j++)

@@ -86,8 +86,7 @@ static int on_ioc(void *ctx, const struct vg_indicator *in)
         value = vg_prefix_format(&in->prefix, text);
     if (!value || !*type)
         return 0;
-    if (ioc_key(&c->key, type, value) ||
-        !vg_map_put(&c->seen, c->key.data, c->key.len, &created)) {
+    if (ioc_key(&c->key, type, value) || !vg_map_put(&c->seen, c->key.data, c->key.len, &created)) {
         c->err = VG_ENOMEM;
         return VG_ENOMEM;
     }
@@ -156,8 +155,8 @@ static bool map_load(const char *text, struct vg_feed_csv_map *m, struct vg_aren
     }
 #define GET(key, field)                                                                            \
     do {                                                                                           \
-        const char *v = json_string_value(json_object_get(j, key));                              \
-        m->field = v ? vg_arena_strdup(a, v) : NULL;                                              \
+        const char *v = json_string_value(json_object_get(j, key));                                \
+        m->field = v ? vg_arena_strdup(a, v) : NULL;                                               \
     } while (0)
     GET("ip", ip_col);
     GET("domain", domain_col);

@@ -43,16 +43,16 @@ const char *vg_ioc_type_name(int type);
  */
 struct vg_indicator {
     int type;
-    struct vg_prefix prefix; /* VG_IOC_IP */
-    const char *value;       /* the normalised text of every other type (and of IP) */
-    const char *family;      /* malware family / threat name, or NULL */
-    const char *category;    /* e.g. Suricata iprep category, MISP category, or NULL */
-    int score;               /* 0-127 (iprep), IPsum count, ...; 0 if none */
-    int port;                /* 0 if none */
-    uint64_t size;           /* file size for hashes (ClamAV .hdb/.hsb), 0 if unknown */
+    struct vg_prefix prefix;      /* VG_IOC_IP */
+    const char *value;            /* the normalised text of every other type (and of IP) */
+    const char *family;           /* malware family / threat name, or NULL */
+    const char *category;         /* e.g. Suricata iprep category, MISP category, or NULL */
+    int score;                    /* 0-127 (iprep), IPsum count, ...; 0 if none */
+    int port;                     /* 0 if none */
+    uint64_t size;                /* file size for hashes (ClamAV .hdb/.hsb), 0 if unknown */
     time_t first_seen, last_seen; /* 0 if unknown */
-    const char *comment;     /* anything else worth keeping (ASN, unit, ...), or NULL */
-    size_t line;             /* 1-based line (or array index + 1 for JSON) in the feed */
+    const char *comment;          /* anything else worth keeping (ASN, unit, ...), or NULL */
+    size_t line;                  /* 1-based line (or array index + 1 for JSON) in the feed */
 };
 
 /* ---- normalisation ------------------------------------------------------ */
@@ -134,8 +134,7 @@ void vg_domainset_free(struct vg_domainset *s);
  */
 int vg_domainset_add(struct vg_domainset *s, const char *domain, uint32_t value);
 /* Looks the name up, then each parent domain: the most specific listed one wins. */
-bool vg_domainset_lookup(const struct vg_domainset *s, const char *name, size_t n,
-                         uint32_t *value);
+bool vg_domainset_lookup(const struct vg_domainset *s, const char *name, size_t n, uint32_t *value);
 size_t vg_domainset_count(const struct vg_domainset *s);
 
 /* ---- feed formats ------------------------------------------------------ */
@@ -178,16 +177,16 @@ struct vg_feed_csv_map {
 };
 
 struct vg_feed_opts {
-    int format;                       /* VG_FEED_AUTO: vg_feed_detect */
+    int format;                        /* VG_FEED_AUTO: vg_feed_detect */
     const struct vg_feed_csv_map *csv; /* VG_FEED_CSV only; NULL: guess */
-    const char *file;                 /* names the input in messages */
-    bool skip_bad;                    /* report bad records through on_bad and go on */
-    size_t max_record;                /* 0: 1 MiB; longer lines/records are bad records */
+    const char *file;                  /* names the input in messages */
+    bool skip_bad;                     /* report bad records through on_bad and go on */
+    size_t max_record;                 /* 0: 1 MiB; longer lines/records are bad records */
 };
 
 struct vg_feed_info {
-    int format;    /* what was parsed */
-    time_t issued; /* date the feed states for itself (FireHOL header, STIX/MISP), or 0 */
+    int format;        /* what was parsed */
+    time_t issued;     /* date the feed states for itself (FireHOL header, STIX/MISP), or 0 */
     size_t records;    /* lines / objects read (comments and blanks excluded) */
     size_t indicators; /* callbacks made */
     size_t bad;        /* bad records (with skip_bad) */
@@ -210,9 +209,9 @@ typedef void (*vg_feed_bad)(void *ctx, size_t line, const char *reason);
  * skipped too. With VG_FEED_AUTO and a format vg_feed_detect cannot tell,
  * VG_EPARSE asks for --format. Times without a zone are UTC in the formats
  * of abuse.ch, FireHOL and the JSON formats, and local time (TZ) in a generic
- * CSV, which a CERT or a colleague writes in their own time zone. For JSON formats `line` is the position
- * of the object or attribute (1-based, document order) and messages name
- * the JSON path. A STIX bundle's issued time is its newest `modified`.
+ * CSV, which a CERT or a colleague writes in their own time zone. For JSON formats `line` is the
+ * position of the object or attribute (1-based, document order) and messages name the JSON path. A
+ * STIX bundle's issued time is its newest `modified`.
  */
 int vg_feed_parse(const char *data, size_t len, const struct vg_feed_opts *o, vg_feed_emit emit,
                   vg_feed_bad on_bad, void *ctx, struct vg_feed_info *info, struct vg_error *err);
@@ -283,19 +282,19 @@ int vg_feed_import(struct vg_store *s, const char *path, const char *display,
  * to sweep.
  */
 struct vg_botnet_hit {
-    bool on_unit;          /* the finding is on the unit (host == NULL) */
+    bool on_unit; /* the finding is on the unit (host == NULL) */
     int64_t unit_id, host_id;
     const char *unit, *host;
     struct vg_ip addr;
     const char *indicator; /* as listed: "45.9.148.0/28" */
     const char *source, *family;
-    time_t issued;         /* of the listing feed's current version */
-    time_t seen;           /* when the feed saw it (last, else first seen), else issued */
-    int level;             /* the host's highest security level, or the unit's */
+    time_t issued; /* of the listing feed's current version */
+    time_t seen;   /* when the feed saw it (last, else first seen), else issued */
+    int level;     /* the host's highest security level, or the unit's */
     int64_t finding_id;
     bool new_finding;
     time_t first_seen;
-    size_t nsweep;         /* unit findings: hosts to sweep (servers, highest level first) */
+    size_t nsweep; /* unit findings: hosts to sweep (servers, highest level first) */
     const char **sweep;
 };
 
@@ -305,7 +304,8 @@ struct vg_botnet_hit {
  * botnet; a re-run updates last_seen, findings that left the list keep
  * their history) and the run in the audit. out gets struct vg_botnet_hit
  * items in the order to sweep: security level from 5 down, then the most
- * recent listing first (the feed's last/first seen, else its issued date). With dry_run nothing is written.
+ * recent listing first (the feed's last/first seen, else its issued date). With dry_run nothing is
+ * written.
  */
 int vg_botnet_run(struct vg_store *s, bool dry_run, struct vg_rows *out, struct vg_error *err);
 

@@ -10,10 +10,10 @@
 
 /* A source with its current (newest) version, if any. */
 #define SOURCE_COLS                                                                                \
-    "s.id, s.name, s.kind, s.format, s.csv_map, s.created_at, coalesce(f.id, 0), "              \
-    "coalesce(f.issued_at, 0), coalesce(f.imported_at, 0), coalesce(f.indicators, 0), "          \
-    "coalesce(f.ignored, 0), (SELECT count(*) FROM feed v WHERE v.source_id = s.id) "            \
-    "FROM feed_source s LEFT JOIN feed f ON f.id = (SELECT v.id FROM feed v WHERE "             \
+    "s.id, s.name, s.kind, s.format, s.csv_map, s.created_at, coalesce(f.id, 0), "                 \
+    "coalesce(f.issued_at, 0), coalesce(f.imported_at, 0), coalesce(f.indicators, 0), "            \
+    "coalesce(f.ignored, 0), (SELECT count(*) FROM feed v WHERE v.source_id = s.id) "              \
+    "FROM feed_source s LEFT JOIN feed f ON f.id = (SELECT v.id FROM feed v WHERE "                \
     "v.source_id = s.id ORDER BY v.imported_at DESC, v.id DESC LIMIT 1) "
 
 static void read_source(sqlite3_stmt *st, struct vg_feed_source *f, struct vg_arena *a)
@@ -150,8 +150,8 @@ out:
     return vg_wtx_end(s, own, rc, err);
 }
 
-int vg_store_feed_version_count(struct vg_store *s, int64_t id, int64_t indicators,
-                                int64_t ignored, struct vg_error *err)
+int vg_store_feed_version_count(struct vg_store *s, int64_t id, int64_t indicators, int64_t ignored,
+                                struct vg_error *err)
 {
     sqlite3_stmt *st = vg_sql(
         s, "UPDATE feed SET indicators = indicators + ?, ignored = ignored + ? WHERE id = ?", err);
@@ -200,10 +200,11 @@ int vg_store_feed_version_list(struct vg_store *s, int64_t source_id, struct vg_
 int vg_store_feed_file_add(struct vg_store *s, int64_t id, const char *sha256, const char *file,
                            struct vg_error *err)
 {
-    sqlite3_stmt *st = vg_sql(s,
-                              "INSERT OR IGNORE INTO feed_file (feed_id, sha256, file, imported_at) "
-                              "VALUES (?, ?, ?, ?)",
-                              err);
+    sqlite3_stmt *st =
+        vg_sql(s,
+               "INSERT OR IGNORE INTO feed_file (feed_id, sha256, file, imported_at) "
+               "VALUES (?, ?, ?, ?)",
+               err);
     if (!st)
         return err ? err->code : VG_EDB;
     sqlite3_bind_int64(st, 1, id);
@@ -308,16 +309,16 @@ int vg_store_ioc_current(struct vg_store *s, const char *type,
                                    const char *kind, time_t issued),
                          void *ctx, struct vg_error *err)
 {
-    sqlite3_stmt *st = vg_sql(
-        s,
-        "SELECT i.id, i.feed_id, i.type, i.value, i.family, i.category, i.comment, i.score, "
-        "i.port, i.size, coalesce(i.first_seen, 0), coalesce(i.last_seen, 0), i.line, "
-        "s.name, s.kind, coalesce(f.issued_at, f.imported_at) FROM feed_source s "
-        "JOIN feed f ON f.id = (SELECT v.id FROM feed v WHERE v.source_id = s.id "
-        "ORDER BY v.imported_at DESC, v.id DESC LIMIT 1) "
-        "JOIN indicator i ON i.feed_id = f.id AND i.type = ? AND i.ignored = 0 "
-        "WHERE s.deleted_at IS NULL ORDER BY s.name, i.id",
-        err);
+    sqlite3_stmt *st =
+        vg_sql(s,
+               "SELECT i.id, i.feed_id, i.type, i.value, i.family, i.category, i.comment, i.score, "
+               "i.port, i.size, coalesce(i.first_seen, 0), coalesce(i.last_seen, 0), i.line, "
+               "s.name, s.kind, coalesce(f.issued_at, f.imported_at) FROM feed_source s "
+               "JOIN feed f ON f.id = (SELECT v.id FROM feed v WHERE v.source_id = s.id "
+               "ORDER BY v.imported_at DESC, v.id DESC LIMIT 1) "
+               "JOIN indicator i ON i.feed_id = f.id AND i.type = ? AND i.ignored = 0 "
+               "WHERE s.deleted_at IS NULL ORDER BY s.name, i.id",
+               err);
     int r, rc = VG_OK;
     if (!st)
         return err ? err->code : VG_EDB;

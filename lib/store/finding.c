@@ -128,8 +128,8 @@ int vg_store_finding_list(struct vg_store *s, const struct vg_finding_filter *f,
     return VG_OK;
 }
 
-int vg_store_finding_count(struct vg_store *s, const struct vg_finding_filter *f,
-                           int64_t *out, struct vg_error *err)
+int vg_store_finding_count(struct vg_store *s, const struct vg_finding_filter *f, int64_t *out,
+                           struct vg_error *err)
 {
     sqlite3_stmt *st = vg_sql(s,
                               "SELECT count(*) FROM finding WHERE (?1 IS NULL OR kind = ?1) "
@@ -151,8 +151,7 @@ int vg_store_finding_count(struct vg_store *s, const struct vg_finding_filter *f
 
 int vg_store_audit_last(struct vg_store *s, const char *action, time_t *at, struct vg_error *err)
 {
-    sqlite3_stmt *st =
-        vg_sql(s, "SELECT coalesce(max(at), 0) FROM audit WHERE action = ?", err);
+    sqlite3_stmt *st = vg_sql(s, "SELECT coalesce(max(at), 0) FROM audit WHERE action = ?", err);
     if (!st)
         return err ? err->code : VG_EDB;
     vg_bind_text(st, 1, action);

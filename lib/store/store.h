@@ -345,8 +345,8 @@ struct vg_feed_version {
 /* Insert a version (and its first file); v->id is set. */
 int vg_store_feed_version_add(struct vg_store *s, struct vg_feed_version *v, struct vg_error *err);
 /* Add n to its indicator and ignored counts (after an --append). */
-int vg_store_feed_version_count(struct vg_store *s, int64_t id, int64_t indicators,
-                                int64_t ignored, struct vg_error *err);
+int vg_store_feed_version_count(struct vg_store *s, int64_t id, int64_t indicators, int64_t ignored,
+                                struct vg_error *err);
 /* A source's versions, newest first. */
 int vg_store_feed_version_list(struct vg_store *s, int64_t source_id, struct vg_rows *out,
                                struct vg_error *err);
@@ -392,8 +392,8 @@ int vg_store_ioc_current(struct vg_store *s, const char *type,
 
 struct vg_finding {
     int64_t id;
-    const char *kind; /* "botnet", "malware", "vuln", "config", "ioc" */
-    const char *key;  /* the same finding across runs */
+    const char *kind;         /* "botnet", "malware", "vuln", "config", "ioc" */
+    const char *key;          /* the same finding across runs */
     int64_t unit_id, host_id; /* 0: none */
     const char *unit, *host;  /* names (lists) */
     const char *detail;       /* JSON object text */
@@ -415,12 +415,11 @@ struct vg_finding_filter {
 /* Newest last_seen first. */
 int vg_store_finding_list(struct vg_store *s, const struct vg_finding_filter *f,
                           struct vg_rows *out, struct vg_error *err);
-int vg_store_finding_count(struct vg_store *s, const struct vg_finding_filter *f,
-                           int64_t *out, struct vg_error *err);
+int vg_store_finding_count(struct vg_store *s, const struct vg_finding_filter *f, int64_t *out,
+                           struct vg_error *err);
 
 /* The time of the newest audit record of action, or 0. */
-int vg_store_audit_last(struct vg_store *s, const char *action, time_t *at,
-                        struct vg_error *err);
+int vg_store_audit_last(struct vg_store *s, const char *action, time_t *at, struct vg_error *err);
 
 /* ---- overview ---------------------------------------------------------- */
 

@@ -28,7 +28,7 @@ struct vg_token {
     int type;      /* one of enum vg_tok_type */
     const char *p; /* the token's text in the line (not NUL-terminated) */
     size_t n;
-    size_t col;    /* 0-based byte offset in the line */
+    size_t col;      /* 0-based byte offset in the line */
     struct vg_ip ip; /* parsed address (VG_TOK_IPV4 / VG_TOK_IPV6; IPv4-mapped IPv6 is IPv4) */
     /* VG_TOK_URL: the host part inside p (a domain or an address). */
     const char *host;

@@ -29,17 +29,30 @@ struct ref_out {
     size_t n, max;
 };
 
-static inline bool ref_digit(char c) { return c >= '0' && c <= '9'; }
-static inline bool ref_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+static inline bool ref_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+static inline bool ref_alpha(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
 static inline bool ref_hex(char c)
 {
     return ref_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
-static inline bool ref_word(char c) { return ref_digit(c) || ref_alpha(c) || c == '-' || c == '_'; }
+static inline bool ref_word(char c)
+{
+    return ref_digit(c) || ref_alpha(c) || c == '-' || c == '_';
+}
 /* c is one of the bytes of set (never NUL, unlike strchr). */
-static inline bool ref_in(char c, const char *set) { return c != '\0' && strchr(set, c) != NULL; }
+static inline bool ref_in(char c, const char *set)
+{
+    return c != '\0' && strchr(set, c) != NULL;
+}
 
-static inline void ref_add(struct ref_out *o, int type, size_t col, size_t n, const struct vg_ip *ip)
+static inline void ref_add(struct ref_out *o, int type, size_t col, size_t n,
+                           const struct vg_ip *ip)
 {
     if (o->n == o->max)
         return;

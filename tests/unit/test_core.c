@@ -578,12 +578,12 @@ static void test_prefix_public(void)
         const char *p;
         bool pub;
     } cases[] = {
-        {"8.8.8.0/24", true},      {"45.9.148.3", true},     {"10.0.0.0/8", false},
-        {"10.1.2.0/24", false},    {"8.0.0.0/5", false}, /* covers 10/8 */
-        {"0.0.0.0/0", false},      {"11.0.0.0/8", true},     {"172.15.0.0/16", true},
-        {"172.16.0.0/16", false},  {"172.0.0.0/8", false},   {"100.64.0.0/10", false},
-        {"100.128.0.0/9", true},   {"2001:4860::/32", true}, {"fc00::/8", false},
-        {"::/0", false},           {"2001:db8:1::/48", false}, {"2000::/3", false},
+        {"8.8.8.0/24", true},     {"45.9.148.3", true},       {"10.0.0.0/8", false},
+        {"10.1.2.0/24", false},   {"8.0.0.0/5", false}, /* covers 10/8 */
+        {"0.0.0.0/0", false},     {"11.0.0.0/8", true},       {"172.15.0.0/16", true},
+        {"172.16.0.0/16", false}, {"172.0.0.0/8", false},     {"100.64.0.0/10", false},
+        {"100.128.0.0/9", true},  {"2001:4860::/32", true},   {"fc00::/8", false},
+        {"::/0", false},          {"2001:db8:1::/48", false}, {"2000::/3", false},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         struct vg_prefix p;

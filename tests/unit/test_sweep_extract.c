@@ -303,7 +303,10 @@ static void test_odd_lines(void)
     RUN(cases);
     /* Bytes with the high bit set, NUL and control bytes are boundaries. */
     {
-        static const char line[] = "\x01" "1.2.3.4\0" "5.6.7.8\xff" "a.example";
+        static const char line[] = "\x01"
+                                   "1.2.3.4\0"
+                                   "5.6.7.8\xff"
+                                   "a.example";
         struct coll c;
         memset(&c, 0, sizeof c);
         CHECK_EQ_INT(vg_extract_line(line, sizeof line - 1, VG_TOK_ALL, coll_fn, &c), 3);
@@ -451,9 +454,33 @@ static void put(char *buf, size_t cap, size_t *len, const char *s)
 static void noise(char *buf, size_t cap, size_t *len)
 {
     static const char *const words[] = {
-        "GET", "sshd[123]:", "Failed", "password", "for", "root", "port", "ssh2", "HTTP/1.1",
-        "-", "\"", "[", "]", "=", ",", ";", "index.html", "example.com", "user@mail.example.org",
-        "nginx/1.24.0", "Chrome/120.0.0.0", "0x1f", "SRC=", "DST=", "::", "fe80::", "[client",
+        "GET",
+        "sshd[123]:",
+        "Failed",
+        "password",
+        "for",
+        "root",
+        "port",
+        "ssh2",
+        "HTTP/1.1",
+        "-",
+        "\"",
+        "[",
+        "]",
+        "=",
+        ",",
+        ";",
+        "index.html",
+        "example.com",
+        "user@mail.example.org",
+        "nginx/1.24.0",
+        "Chrome/120.0.0.0",
+        "0x1f",
+        "SRC=",
+        "DST=",
+        "::",
+        "fe80::",
+        "[client",
     };
     char tmp[64];
     switch (rnd(7)) {
@@ -499,8 +526,8 @@ static int ip4_fn(void *ctx, const struct vg_token *t)
 
 static void test_oracle(void)
 {
-    static const char *const seps[] = {" ", " ", "\t", "=", ":", ",", "[", "]", "(", "\"", "/",
-                                       "", "", ".", "-", "x", "#"};
+    static const char *const seps[] = {" ",  " ", "\t", "=", ":", ",", "[", "]", "(",
+                                       "\"", "/", "",   "",  ".", "-", "x", "#"};
     char line[1024];
     struct ref_tok rt[128];
     size_t lines_bad = 0, embedded = 0, found_embedded = 0;
@@ -552,8 +579,7 @@ static void test_oracle(void)
         }
         if (!ok && lines_bad++ < 5) {
             CHECK(ok);
-            fprintf(stderr, "    line: %s\n    fast %zu IPv4, reference %zu\n", line, got.n,
-                    nref4);
+            fprintf(stderr, "    line: %s\n    fast %zu IPv4, reference %zu\n", line, got.n, nref4);
         }
     }
     CHECK_EQ_INT(lines_bad, 0);
