@@ -218,7 +218,8 @@ int vg_botnet_run(struct vg_store *s, bool dry_run, struct vg_rows *out, struct 
                 x->sweep[j] = vg_arena_strdup(&out->arena, mine[j]->hostname);
         }
     }
-    qsort(out->v, out->n, sizeof(struct vg_botnet_hit), cmp_hits);
+    if (out->n > 1)
+        qsort(out->v, out->n, sizeof(struct vg_botnet_hit), cmp_hits);
 
     /* Record: the run in the audit, then each finding seen at the run's time. */
     char detail[128];
