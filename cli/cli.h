@@ -100,6 +100,7 @@ int cmd_duty(struct cli *c);
 int cmd_audit(struct cli *c);
 int cmd_feed(struct cli *c);
 int cmd_botnet(struct cli *c);
+int cmd_sweep(struct cli *c);
 int cmd_help(struct cli *c);
 int cmd_version(struct cli *c);
 

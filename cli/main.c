@@ -155,6 +155,20 @@ const struct cmd vg_commands[] = {
      "recent listing. Re-running updates last-seen; findings that left the list\n"
      "keep their history. --dry-run records nothing.\n"
      "Exit codes: 0 nothing listed, 1 something listed, 2 failure.\n"},
+    {"sweep", cmd_sweep, NEED_STORE, "find the feeds' addresses, domains, URLs in logs (exit 1 on hits)",
+     "usage: vigil sweep [-j N] [--record] PATH...\n"
+     "\n"
+     "Every IPv4/IPv6 address, domain and URL of each line of any text log is\n"
+     "looked up in the current feeds (allow-list entries win). PATH is a file,\n"
+     "a .gz file, a folder (read recursively; links are not followed) or - for\n"
+     "standard input. Each hit names the file, the line, the indicator, its feed\n"
+     "and family, and the inventory host that the line's other address belongs\n"
+     "to (the internal machine that talked to it); a summary per indicator and\n"
+     "per internal host follows. --json prints JSON Lines: one object per hit,\n"
+     "then one with \"type\": \"summary\". --record stores the hits as findings\n"
+     "(kind ioc). -j N: files swept in parallel (default: one per core).\n"
+     "Inputs that cannot be read are reported and skipped.\n"
+     "Exit codes: 0 no hit, 1 hits, 2 failure.\n"},
     {"audit", cmd_audit, NEED_STORE, "who changed what, and when",
      "usage: vigil audit [--since TIME] [--action PREFIX] [--limit N]\n"
      "\n"

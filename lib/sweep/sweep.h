@@ -63,4 +63,60 @@ typedef int (*vg_token_fn)(void *ctx, const struct vg_token *t);
  */
 size_t vg_extract_line(const char *line, size_t n, int mask, vg_token_fn fn, void *ctx);
 
+/* ---- sweeping files ------------------------------------------------------ */
+
+#include <stdint.h>
+#include <time.h>
+
+#include "core/err.h"
+
+struct vg_store;
+
+/*
+ * The matcher: the current indicator sets (IP prefixes, domains, URLs; the
+ * allow-list apart) and the inventory's addresses, built once from the store
+ * and then read-only, shared by the sweep threads.
+ */
+struct vg_sweeper;
+
+int vg_sweeper_new(struct vg_store *s, struct vg_sweeper **out, struct vg_error *err);
+void vg_sweeper_free(struct vg_sweeper *w);
+/* Indicators loaded, by kind. */
+void vg_sweeper_counts(const struct vg_sweeper *w, size_t *ips, size_t *domains, size_t *urls);
+
+/* One hit: a token of a log line that a current feed lists. */
+struct vg_sweep_hit {
+    const char *file;      /* as given ("-" for standard input) */
+    size_t line;           /* 1-based */
+    int type;              /* enum vg_tok_type */
+    const char *token;     /* as it stands in the line */
+    const char *indicator; /* as listed */
+    const char *source, *family;
+    /* The inventory host that another address of the line belongs to (the internal
+     * machine that talked to it), or NULL; hosts > 1 when that address is in several
+     * units (private ranges repeat). */
+    const char *host, *unit;
+    int64_t host_id, unit_id;
+    int hosts;
+};
+
+/* Receives hits in file order (each file's hits together, in line order). */
+typedef int (*vg_sweep_hit_fn)(void *ctx, const struct vg_sweep_hit *h);
+/* Receives inputs that could not be read (reported, not fatal). */
+typedef void (*vg_sweep_skip_fn)(void *ctx, const char *path, const char *reason);
+
+struct vg_sweep_stats {
+    uint64_t files, bytes, lines, hits, skipped;
+};
+
+/*
+ * Sweep paths: plain files, .gz files (read through zlib), "-" for standard
+ * input, directories recursively (symbolic links are not followed). threads
+ * 0 means one per core. Returns VG_OK even when some inputs could not be
+ * read (they go to skip); an error only when the job cannot be done.
+ */
+int vg_sweep_paths(const struct vg_sweeper *w, char *const *paths, size_t npaths, int threads,
+                   vg_sweep_hit_fn hit, vg_sweep_skip_fn skip, void *ctx,
+                   struct vg_sweep_stats *stats, struct vg_error *err);
+
 #endif

@@ -1,0 +1,632 @@
+/*
+ * sweep.c - `vigil sweep`: every line of every log given is cut into tokens
+ * (addresses, domains, URLs: lib/sweep/extract.c) and each token is looked
+ * up in the current indicator sets, built once from the store. A hit names
+ * the file, the line, the indicator and its feed, and the inventory host
+ * that the line's other address belongs to.
+ *
+ * Files are shared among threads; each file's hits are collected and handed
+ * to the caller in the order the files were given, by the calling thread.
+ */
+#include "sweep/sweep.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "core/arena.h"
+#include "core/map.h"
+#include "core/str.h"
+#include "intel/intel.h"
+#include "store/store.h"
+#include "core/banned.h"
+
+#define CHUNK (8u << 20)  /* read size; a longer line is cut there */
+#define LINE_TOKENS 256   /* tokens looked at per line */
+
+struct listing {
+    const char *value, *source, *family;
+};
+
+struct invhost {
+    const char *host, *unit;
+    int64_t host_id, unit_id;
+    int count;
+};
+
+struct vg_sweeper {
+    struct vg_ipset *ip, *ip_allow;
+    struct vg_domainset *dom, *dom_allow;
+    struct vg_map urls, urls_allow; /* normalised URL -> listing index */
+    struct vg_map inv;              /* family byte + 16 address bytes -> invhost index */
+    struct listing *meta;
+    size_t nmeta, capmeta;
+    struct invhost *hosts;
+    size_t nhosts;
+    size_t nip, ndom, nurl;
+    struct vg_arena a;
+};
+
+static int add_meta(struct vg_sweeper *w, const struct vg_ioc_row *r, const char *source,
+                    uint32_t *idx)
+{
+    if (w->nmeta == w->capmeta) {
+        size_t ncap = w->capmeta ? w->capmeta * 2 : 1024;
+        struct listing *n = realloc(w->meta, ncap * sizeof *n);
+        if (!n)
+            return VG_ENOMEM;
+        w->meta = n;
+        w->capmeta = ncap;
+    }
+    struct listing *l = &w->meta[w->nmeta];
+    l->value = vg_arena_strdup(&w->a, r->value);
+    l->source = vg_arena_strdup(&w->a, source);
+    l->family = r->family ? vg_arena_strdup(&w->a, r->family) : NULL;
+    if (!l->value || !l->source)
+        return VG_ENOMEM;
+    *idx = (uint32_t)w->nmeta++;
+    return VG_OK;
+}
+
+static int load_ip(void *ctx, const struct vg_ioc_row *r, const char *source, const char *kind,
+                   time_t issued)
+{
+    struct vg_sweeper *w = ctx;
+    struct vg_prefix p;
+    uint32_t idx;
+    int rc;
+    (void)issued;
+    if (vg_prefix_parse(r->value, strlen(r->value), 0, &p))
+        return VG_OK;
+    if (strcmp(kind, "allow") == 0)
+        return vg_ipset_add(w->ip_allow, &p, 0);
+    if ((rc = add_meta(w, r, source, &idx)))
+        return rc;
+    w->nip++;
+    return vg_ipset_add(w->ip, &p, idx);
+}
+
+static int load_domain(void *ctx, const struct vg_ioc_row *r, const char *source,
+                       const char *kind, time_t issued)
+{
+    struct vg_sweeper *w = ctx;
+    uint32_t idx;
+    int rc;
+    (void)issued;
+    if (strcmp(kind, "allow") == 0)
+        return vg_domainset_add(w->dom_allow, r->value, 0) == VG_ENOMEM ? VG_ENOMEM : VG_OK;
+    if ((rc = add_meta(w, r, source, &idx)))
+        return rc;
+    w->ndom++;
+    rc = vg_domainset_add(w->dom, r->value, idx);
+    return rc == VG_ENOMEM ? rc : VG_OK;
+}
+
+static int load_url(void *ctx, const struct vg_ioc_row *r, const char *source, const char *kind,
+                    time_t issued)
+{
+    struct vg_sweeper *w = ctx;
+    uint32_t idx;
+    union vg_map_val *v;
+    int rc;
+    (void)issued;
+    if (strcmp(kind, "allow") == 0)
+        return vg_map_puts(&w->urls_allow, r->value, NULL) ? VG_OK : VG_ENOMEM;
+    if ((rc = add_meta(w, r, source, &idx)))
+        return rc;
+    if (!(v = vg_map_puts(&w->urls, r->value, NULL)))
+        return VG_ENOMEM;
+    v->i = idx;
+    w->nurl++;
+    return VG_OK;
+}
+
+static size_t inv_key(const struct vg_ip *ip, unsigned char *key)
+{
+    key[0] = ip->family;
+    memcpy(key + 1, ip->a, 16);
+    return 17;
+}
+
+int vg_sweeper_new(struct vg_store *s, struct vg_sweeper **out, struct vg_error *err)
+{
+    struct vg_sweeper *w = calloc(1, sizeof *w);
+    struct vg_rows hosts;
+    int rc = VG_OK;
+    *out = NULL;
+    vg_rows_init(&hosts);
+    if (!w)
+        return vg_error_set(err, VG_ENOMEM, "out of memory");
+    vg_arena_init(&w->a);
+    vg_map_init(&w->urls);
+    vg_map_init(&w->urls_allow);
+    vg_map_init(&w->inv);
+    w->ip = vg_ipset_new();
+    w->ip_allow = vg_ipset_new();
+    w->dom = vg_domainset_new();
+    w->dom_allow = vg_domainset_new();
+    if (!w->ip || !w->ip_allow || !w->dom || !w->dom_allow) {
+        rc = vg_error_set(err, VG_ENOMEM, "out of memory");
+        goto out;
+    }
+    if ((rc = vg_store_ioc_current(s, "ip", load_ip, w, err)) ||
+        (rc = vg_store_ioc_current(s, "domain", load_domain, w, err)) ||
+        (rc = vg_store_ioc_current(s, "url", load_url, w, err))) {
+        if (err && !err->msg[0])
+            vg_error_set(err, rc, "cannot load the indicators: %s", vg_strerror(rc));
+        goto out;
+    }
+    VG_TRY(vg_ipset_build(w->ip));
+    VG_TRY(vg_ipset_build(w->ip_allow));
+    /* The inventory's addresses, to name the internal host of a line. */
+    VG_TRY(vg_store_host_list(s, NULL, &hosts, err));
+    size_t naddrs = 0;
+    for (size_t i = 0; i < hosts.n; i++)
+        naddrs += VG_ROW(&hosts, struct vg_host, i)->naddrs;
+    w->hosts = calloc(naddrs + 1, sizeof *w->hosts);
+    if (!w->hosts) {
+        rc = vg_error_set(err, VG_ENOMEM, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < hosts.n; i++) {
+        struct vg_host *h = VG_ROW(&hosts, struct vg_host, i);
+        for (size_t j = 0; j < h->naddrs; j++) {
+            unsigned char key[17];
+            bool created;
+            union vg_map_val *v =
+                vg_map_put(&w->inv, key, inv_key(&h->addrs[j].ip, key), &created);
+            if (!v) {
+                rc = vg_error_set(err, VG_ENOMEM, "out of memory");
+                goto out;
+            }
+            if (!created) {
+                w->hosts[v->i].count++; /* the same private address in another unit */
+                continue;
+            }
+            struct invhost *ih = &w->hosts[w->nhosts];
+            ih->host = vg_arena_strdup(&w->a, h->hostname);
+            ih->unit = vg_arena_strdup(&w->a, h->unit);
+            ih->host_id = h->id;
+            ih->unit_id = h->unit_id;
+            ih->count = 1;
+            v->i = (int64_t)w->nhosts++;
+        }
+    }
+out:
+    vg_rows_release(&hosts);
+    if (rc) {
+        vg_sweeper_free(w);
+        return rc;
+    }
+    *out = w;
+    return VG_OK;
+}
+
+void vg_sweeper_free(struct vg_sweeper *w)
+{
+    if (!w)
+        return;
+    vg_ipset_free(w->ip);
+    vg_ipset_free(w->ip_allow);
+    vg_domainset_free(w->dom);
+    vg_domainset_free(w->dom_allow);
+    vg_map_release(&w->urls);
+    vg_map_release(&w->urls_allow);
+    vg_map_release(&w->inv);
+    free(w->meta);
+    free(w->hosts);
+    vg_arena_release(&w->a);
+    free(w);
+}
+
+void vg_sweeper_counts(const struct vg_sweeper *w, size_t *ips, size_t *domains, size_t *urls)
+{
+    *ips = w->nip;
+    *domains = w->ndom;
+    *urls = w->nurl;
+}
+
+/* ---- one file ------------------------------------------------------------- */
+
+/* The hits of one file, kept until it is its turn to be handed out. */
+struct file_result {
+    struct vg_rows hits; /* struct vg_sweep_hit, strings in hits.arena */
+    char *skip_reason;
+    uint64_t bytes, lines;
+    bool done;
+};
+
+struct line_ctx {
+    struct vg_token toks[LINE_TOKENS];
+    size_t n;
+};
+
+static int take_token(void *ctx, const struct vg_token *t)
+{
+    struct line_ctx *l = ctx;
+    if (l->n < LINE_TOKENS)
+        l->toks[l->n++] = *t;
+    return 0;
+}
+
+/* The listing that matches token t, or NULL (allow-lists win). */
+static const struct listing *match(const struct vg_sweeper *w, const struct vg_token *t)
+{
+    uint32_t v;
+    if (t->type == VG_TOK_IPV4 || t->type == VG_TOK_IPV6) {
+        if (!vg_ipset_lookup(w->ip, &t->ip, &v) || vg_ipset_lookup(w->ip_allow, &t->ip, NULL))
+            return NULL;
+        return &w->meta[v];
+    }
+    if (t->type == VG_TOK_DOMAIN) {
+        if (!w->ndom || !vg_domainset_lookup(w->dom, t->p, t->n, &v) ||
+            vg_domainset_lookup(w->dom_allow, t->p, t->n, NULL))
+            return NULL;
+        return &w->meta[v];
+    }
+    if (t->type == VG_TOK_URL && w->nurl) {
+        char *norm = NULL;
+        const struct listing *l = NULL;
+        if (vg_url_normalize(t->p, t->n, &norm) == VG_OK) {
+            union vg_map_val *u = vg_map_gets(&w->urls, norm);
+            if (u && !vg_map_gets(&w->urls_allow, norm))
+                l = &w->meta[u->i];
+        }
+        free(norm);
+        return l;
+    }
+    return NULL;
+}
+
+static int sweep_line(const struct vg_sweeper *w, const char *file, size_t lineno,
+                      const char *p, size_t n, struct file_result *res)
+{
+    struct line_ctx l;
+    l.n = 0;
+    vg_extract_line(p, n, VG_TOK_ALL, take_token, &l);
+    for (size_t i = 0; i < l.n; i++) {
+        const struct vg_token *t = &l.toks[i];
+        const struct listing *m = match(w, t);
+        if (!m)
+            continue;
+        struct vg_sweep_hit *h = vg_rows_push(&res->hits, sizeof *h);
+        if (!h)
+            return VG_ENOMEM;
+        h->file = file;
+        h->line = lineno;
+        h->type = t->type;
+        h->token = vg_arena_strndup(&res->hits.arena, t->p, t->n);
+        h->indicator = m->value;
+        h->source = m->source;
+        h->family = m->family;
+        /* The internal host: another address of the line that the inventory knows. */
+        for (size_t k = 0; k < l.n; k++) {
+            const struct vg_token *o = &l.toks[k];
+            unsigned char key[17];
+            union vg_map_val *v;
+            if (k == i || (o->type != VG_TOK_IPV4 && o->type != VG_TOK_IPV6))
+                continue;
+            if (vg_ip_eq(&o->ip, &t->ip) && t->type != VG_TOK_DOMAIN && t->type != VG_TOK_URL)
+                continue;
+            v = vg_map_get(&w->inv, key, inv_key(&o->ip, key));
+            if (!v)
+                continue;
+            const struct invhost *ih = &w->hosts[v->i];
+            h->host = ih->host;
+            h->unit = ih->unit;
+            h->host_id = ih->host_id;
+            h->unit_id = ih->unit_id;
+            h->hosts = ih->count;
+            break;
+        }
+    }
+    return VG_OK;
+}
+
+/* Reading: a plain descriptor or zlib. */
+struct reader {
+    int fd;
+    gzFile gz;
+};
+
+static ssize_t rd(struct reader *r, char *buf, size_t n)
+{
+    if (r->gz) {
+        int got = gzread(r->gz, buf, (unsigned)(n > (1u << 30) ? (1u << 30) : n));
+        return got < 0 ? -1 : got;
+    }
+    for (;;) {
+        ssize_t got = read(r->fd, buf, n);
+        if (got < 0 && errno == EINTR)
+            continue;
+        return got;
+    }
+}
+
+static void sweep_file(const struct vg_sweeper *w, const char *path, struct file_result *res)
+{
+    struct reader r = {.fd = -1};
+    char *buf = NULL;
+    size_t have = 0, lineno = 1;
+    int rc = VG_OK;
+    bool is_stdin = strcmp(path, "-") == 0;
+    unsigned char magic[2];
+    r.fd = is_stdin ? dup(STDIN_FILENO) : open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (r.fd < 0) {
+        res->skip_reason = vg_strdup(strerror(errno));
+        return;
+    }
+    /* gzip by its magic bytes, not its name. */
+    if (!is_stdin && pread(r.fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b) {
+        r.gz = gzdopen(r.fd, "rb");
+        if (!r.gz) {
+            close(r.fd);
+            res->skip_reason = vg_strdup("cannot open the gzip stream");
+            return;
+        }
+        r.fd = -1;
+        gzbuffer(r.gz, 1u << 20);
+    }
+    buf = malloc(CHUNK + 1);
+    if (!buf) {
+        res->skip_reason = vg_strdup("out of memory");
+        goto out;
+    }
+    for (;;) {
+        ssize_t got = rd(&r, buf + have, CHUNK - have);
+        if (got < 0) {
+            free(res->skip_reason);
+            res->skip_reason = vg_strdup(r.gz ? "corrupt gzip data" : strerror(errno));
+            break;
+        }
+        res->bytes += (uint64_t)got;
+        have += (size_t)got;
+        bool eof = got == 0;
+        size_t start = 0;
+        for (;;) {
+            char *nl = memchr(buf + start, '\n', have - start);
+            if (!nl)
+                break;
+            size_t end = (size_t)(nl - buf), len = end - start;
+            if (len && buf[end - 1] == '\r')
+                len--;
+            if ((rc = sweep_line(w, path, lineno, buf + start, len, res)))
+                break;
+            lineno++;
+            start = end + 1;
+        }
+        if (rc)
+            break;
+        /* What is left is a partial line: keep it, unless it fills the buffer or the input ended. */
+        if (start < have && (eof || (start == 0 && have == CHUNK))) {
+            rc = sweep_line(w, path, lineno, buf + start, have - start, res);
+            if (eof)
+                lineno++;
+            start = have;
+        }
+        memmove(buf, buf + start, have - start);
+        have -= start;
+        if (eof || rc)
+            break;
+    }
+    res->lines = lineno - 1;
+    if (rc && !res->skip_reason)
+        res->skip_reason = vg_strdup("out of memory");
+out:
+    free(buf);
+    if (r.gz)
+        gzclose(r.gz);
+    if (r.fd >= 0)
+        close(r.fd);
+}
+
+/* ---- the files, the threads ------------------------------------------------- */
+
+struct job {
+    const struct vg_sweeper *w;
+    char **files;
+    size_t nfiles;
+    struct file_result *res;
+    size_t next; /* next file to take */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+};
+
+static void *worker(void *arg)
+{
+    struct job *j = arg;
+    for (;;) {
+        size_t i;
+        pthread_mutex_lock(&j->mu);
+        i = j->next < j->nfiles ? j->next++ : j->nfiles;
+        pthread_mutex_unlock(&j->mu);
+        if (i >= j->nfiles)
+            return NULL;
+        sweep_file(j->w, j->files[i], &j->res[i]);
+        pthread_mutex_lock(&j->mu);
+        j->res[i].done = true;
+        pthread_cond_broadcast(&j->cv);
+        pthread_mutex_unlock(&j->mu);
+    }
+}
+
+struct list {
+    char **v;
+    size_t n, cap;
+};
+
+static int push(struct list *l, const char *s)
+{
+    if (l->n == l->cap) {
+        size_t ncap = l->cap ? l->cap * 2 : 64;
+        char **n = realloc(l->v, ncap * sizeof *n);
+        if (!n)
+            return VG_ENOMEM;
+        l->v = n;
+        l->cap = ncap;
+    }
+    if (!(l->v[l->n] = vg_strdup(s)))
+        return VG_ENOMEM;
+    l->n++;
+    return VG_OK;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Regular files under dir, depth first, in name order; links are not followed. */
+static int walk(const char *dir, struct list *files, vg_sweep_skip_fn skip, void *ctx,
+                struct vg_sweep_stats *st, int depth)
+{
+    DIR *d;
+    struct dirent *e;
+    struct list names = {0};
+    int rc = VG_OK;
+    if (depth > 64) {
+        if (skip)
+            skip(ctx, dir, "too deep");
+        st->skipped++;
+        return VG_OK;
+    }
+    d = opendir(dir);
+    if (!d) {
+        if (skip)
+            skip(ctx, dir, strerror(errno));
+        st->skipped++;
+        return VG_OK;
+    }
+    while ((e = readdir(d))) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        if ((rc = push(&names, e->d_name)))
+            break;
+    }
+    closedir(d);
+    if (names.n > 1)
+        qsort(names.v, names.n, sizeof *names.v, cmp_name);
+    for (size_t i = 0; rc == VG_OK && i < names.n; i++) {
+        struct stat sb;
+        size_t len = strlen(dir) + strlen(names.v[i]) + 2;
+        char *full = malloc(len);
+        if (!full) {
+            rc = VG_ENOMEM;
+            break;
+        }
+        snprintf(full, len, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", names.v[i]);
+        if (lstat(full, &sb) != 0) {
+            if (skip)
+                skip(ctx, full, strerror(errno));
+            st->skipped++;
+        } else if (S_ISDIR(sb.st_mode)) {
+            rc = walk(full, files, skip, ctx, st, depth + 1);
+        } else if (S_ISREG(sb.st_mode)) {
+            rc = push(files, full);
+        } /* links, devices, sockets: not followed, not read */
+        free(full);
+    }
+    for (size_t i = 0; i < names.n; i++)
+        free(names.v[i]);
+    free(names.v);
+    return rc;
+}
+
+int vg_sweep_paths(const struct vg_sweeper *w, char *const *paths, size_t npaths, int threads,
+                   vg_sweep_hit_fn hit, vg_sweep_skip_fn skip, void *ctx,
+                   struct vg_sweep_stats *st, struct vg_error *err)
+{
+    struct list files = {0};
+    struct job j;
+    pthread_t tid[64];
+    int nt = 0, rc = VG_OK;
+    memset(st, 0, sizeof *st);
+    for (size_t i = 0; rc == VG_OK && i < npaths; i++) {
+        struct stat sb;
+        if (strcmp(paths[i], "-") == 0) {
+            rc = push(&files, "-");
+        } else if (stat(paths[i], &sb) != 0) {
+            if (skip)
+                skip(ctx, paths[i], strerror(errno));
+            st->skipped++;
+        } else if (S_ISDIR(sb.st_mode)) {
+            rc = walk(paths[i], &files, skip, ctx, st, 0);
+        } else {
+            rc = push(&files, paths[i]);
+        }
+    }
+    if (rc) {
+        rc = vg_error_set(err, rc, "cannot list the files to sweep: %s", vg_strerror(rc));
+        goto out;
+    }
+    memset(&j, 0, sizeof j);
+    j.w = w;
+    j.files = files.v;
+    j.nfiles = files.n;
+    j.res = calloc(files.n + 1, sizeof *j.res);
+    if (!j.res) {
+        rc = vg_error_set(err, VG_ENOMEM, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < files.n; i++)
+        vg_rows_init(&j.res[i].hits);
+    pthread_mutex_init(&j.mu, NULL);
+    pthread_cond_init(&j.cv, NULL);
+    if (threads <= 0) {
+        long c = sysconf(_SC_NPROCESSORS_ONLN);
+        threads = c > 0 ? (int)c : 1;
+    }
+    if (threads > 64)
+        threads = 64;
+    if ((size_t)threads > files.n)
+        threads = files.n ? (int)files.n : 1;
+    for (nt = 0; nt < threads; nt++)
+        if (pthread_create(&tid[nt], NULL, worker, &j) != 0)
+            break;
+    if (nt == 0) {
+        worker(&j); /* no thread could start: do it here */
+    }
+    /* Hand each file's hits out in the order the files were given. */
+    for (size_t i = 0; i < files.n; i++) {
+        struct file_result *res = &j.res[i];
+        pthread_mutex_lock(&j.mu);
+        while (!res->done)
+            pthread_cond_wait(&j.cv, &j.mu);
+        pthread_mutex_unlock(&j.mu);
+        if (res->skip_reason) {
+            if (skip)
+                skip(ctx, files.v[i], res->skip_reason);
+            st->skipped++;
+        }
+        st->files++;
+        st->bytes += res->bytes;
+        st->lines += res->lines;
+        for (size_t k = 0; k < res->hits.n && rc == VG_OK; k++) {
+            st->hits++;
+            if (hit && hit(ctx, VG_ROW(&res->hits, struct vg_sweep_hit, k)))
+                rc = VG_ECONFLICT; /* the caller asked to stop */
+        }
+        vg_rows_release(&res->hits);
+        free(res->skip_reason);
+        res->skip_reason = NULL;
+    }
+    for (int t = 0; t < nt; t++)
+        pthread_join(tid[t], NULL);
+    pthread_mutex_destroy(&j.mu);
+    pthread_cond_destroy(&j.cv);
+    free(j.res);
+    if (rc == VG_ECONFLICT)
+        rc = VG_OK;
+out:
+    for (size_t i = 0; i < files.n; i++)
+        free(files.v[i]);
+    free(files.v);
+    return rc;
+}
