@@ -270,11 +270,10 @@ int cmd_sweep(struct cli *c)
                 printf("  %8llu  (no inventory address on the line)\n",
                        (unsigned long long)x.unattributed);
         }
-        fprintf(stderr,
-                "vigil: swept %llu file%s, %llu lines, %.1f MB: %llu hit%s%s%s\n",
+        fprintf(stderr, "vigil: swept %llu file%s, %llu lines, %.1f MB: %llu hit%s%s%s\n",
                 (unsigned long long)st.files, st.files == 1 ? "" : "s",
-                (unsigned long long)st.lines, (double)st.bytes / 1e6,
-                (unsigned long long)st.hits, st.hits == 1 ? "" : "s",
+                (unsigned long long)st.lines, (double)st.bytes / 1e6, (unsigned long long)st.hits,
+                st.hits == 1 ? "" : "s",
                 st.skipped ? "; some inputs could not be read (see above)" : "",
                 a.record ? "; recorded as findings" : "");
     }

@@ -28,8 +28,8 @@
 #include "store/store.h"
 #include "core/banned.h"
 
-#define CHUNK (8u << 20)  /* read size; a longer line is cut there */
-#define LINE_TOKENS 256   /* tokens looked at per line */
+#define CHUNK (8u << 20) /* read size; a longer line is cut there */
+#define LINE_TOKENS 256  /* tokens looked at per line */
 
 struct listing {
     const char *value, *source, *family;
@@ -93,8 +93,8 @@ static int load_ip(void *ctx, const struct vg_ioc_row *r, const char *source, co
     return vg_ipset_add(w->ip, &p, idx);
 }
 
-static int load_domain(void *ctx, const struct vg_ioc_row *r, const char *source,
-                       const char *kind, time_t issued)
+static int load_domain(void *ctx, const struct vg_ioc_row *r, const char *source, const char *kind,
+                       time_t issued)
 {
     struct vg_sweeper *w = ctx;
     uint32_t idx;
@@ -180,8 +180,7 @@ int vg_sweeper_new(struct vg_store *s, struct vg_sweeper **out, struct vg_error 
         for (size_t j = 0; j < h->naddrs; j++) {
             unsigned char key[17];
             bool created;
-            union vg_map_val *v =
-                vg_map_put(&w->inv, key, inv_key(&h->addrs[j].ip, key), &created);
+            union vg_map_val *v = vg_map_put(&w->inv, key, inv_key(&h->addrs[j].ip, key), &created);
             if (!v) {
                 rc = vg_error_set(err, VG_ENOMEM, "out of memory");
                 goto out;
@@ -285,8 +284,8 @@ static const struct listing *match(const struct vg_sweeper *w, const struct vg_t
     return NULL;
 }
 
-static int sweep_line(const struct vg_sweeper *w, const char *file, size_t lineno,
-                      const char *p, size_t n, struct file_result *res)
+static int sweep_line(const struct vg_sweeper *w, const char *file, size_t lineno, const char *p,
+                      size_t n, struct file_result *res)
 {
     struct line_ctx l;
     l.n = 0;
@@ -404,7 +403,8 @@ static void sweep_file(const struct vg_sweeper *w, const char *path, struct file
         }
         if (rc)
             break;
-        /* What is left is a partial line: keep it, unless it fills the buffer or the input ended. */
+        /* What is left is a partial line: keep it, unless it fills the buffer or the input ended.
+         */
         if (start < have && (eof || (start == 0 && have == CHUNK))) {
             rc = sweep_line(w, path, lineno, buf + start, have - start, res);
             if (eof)
@@ -540,8 +540,8 @@ static int walk(const char *dir, struct list *files, vg_sweep_skip_fn skip, void
 }
 
 int vg_sweep_paths(const struct vg_sweeper *w, char *const *paths, size_t npaths, int threads,
-                   vg_sweep_hit_fn hit, vg_sweep_skip_fn skip, void *ctx,
-                   struct vg_sweep_stats *st, struct vg_error *err)
+                   vg_sweep_hit_fn hit, vg_sweep_skip_fn skip, void *ctx, struct vg_sweep_stats *st,
+                   struct vg_error *err)
 {
     struct list files = {0};
     struct job j;
