@@ -158,7 +158,7 @@ static struct tally **sorted(struct vg_map *m, size_t *n)
 
 struct args {
     struct cli *c;
-    long long threads;
+    long long threads, part_mb;
     bool record;
 };
 
@@ -171,6 +171,8 @@ static int on_opt(int opt, const char *arg, void *ctx)
         a->record = true;
         return 0;
     }
+    if (opt == 'p')
+        return cli_int(a->c, "--part-size", arg, 1, 1 << 20, &a->part_mb);
     return -1;
 }
 
@@ -178,6 +180,7 @@ int cmd_sweep(struct cli *c)
 {
     static const struct option lo[] = {{"jobs", required_argument, NULL, 'j'},
                                        {"record", no_argument, NULL, 'r'},
+                                       {"part-size", required_argument, NULL, 'p'},
                                        {NULL, 0, NULL, 0}};
     struct args a = {.c = c};
     struct sweep_ctx x;
@@ -207,8 +210,8 @@ int cmd_sweep(struct cli *c)
         vg_sweeper_free(w);
         return cli_fail(c, rc, &err);
     }
-    rc = vg_sweep_paths(w, c->argv + first, (size_t)(c->argc - first), (int)a.threads, on_hit,
-                        on_skip, &x, &st, &err);
+    rc = vg_sweep_paths(w, c->argv + first, (size_t)(c->argc - first), (int)a.threads,
+                        (uint64_t)a.part_mb << 20, on_hit, on_skip, &x, &st, &err);
     if (rc == VG_OK && x.rc)
         rc = x.rc, err = x.err;
     if (rc == VG_OK && a.record) {

@@ -349,11 +349,18 @@ static ssize_t rd(struct reader *r, char *buf, size_t n)
     }
 }
 
-static void sweep_file(const struct vg_sweeper *w, const char *path, struct file_result *res)
+/*
+ * Sweep path, or only bytes [off, off + len) of it when len >= 0 (a part of a
+ * large plain file that starts and ends at line boundaries). Line numbers in
+ * res are then counted from the part's start.
+ */
+static void sweep_file(const struct vg_sweeper *w, const char *path, off_t off, off_t len,
+                       struct file_result *res)
 {
     struct reader r = {.fd = -1};
     char *buf = NULL;
     size_t have = 0, lineno = 1;
+    uint64_t left = len >= 0 ? (uint64_t)len : UINT64_MAX;
     int rc = VG_OK;
     bool is_stdin = strcmp(path, "-") == 0;
     unsigned char magic[2];
@@ -362,8 +369,14 @@ static void sweep_file(const struct vg_sweeper *w, const char *path, struct file
         res->skip_reason = vg_strdup(strerror(errno));
         return;
     }
-    /* gzip by its magic bytes, not its name. */
-    if (!is_stdin && pread(r.fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b) {
+    if (len >= 0) {
+        if (lseek(r.fd, off, SEEK_SET) != off) {
+            res->skip_reason = vg_strdup(strerror(errno));
+            close(r.fd);
+            return;
+        }
+    } else if (!is_stdin && pread(r.fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b) {
+        /* gzip by its magic bytes, not its name. */
         r.gz = gzdopen(r.fd, "rb");
         if (!r.gz) {
             close(r.fd);
@@ -379,7 +392,10 @@ static void sweep_file(const struct vg_sweeper *w, const char *path, struct file
         goto out;
     }
     for (;;) {
-        ssize_t got = rd(&r, buf + have, CHUNK - have);
+        size_t want = CHUNK - have;
+        if (want > left)
+            want = (size_t)left;
+        ssize_t got = want ? rd(&r, buf + have, want) : 0;
         if (got < 0) {
             free(res->skip_reason);
             res->skip_reason = vg_strdup(r.gz ? "corrupt gzip data" : strerror(errno));
@@ -387,16 +403,17 @@ static void sweep_file(const struct vg_sweeper *w, const char *path, struct file
         }
         res->bytes += (uint64_t)got;
         have += (size_t)got;
+        left -= (uint64_t)got;
         bool eof = got == 0;
         size_t start = 0;
         for (;;) {
             char *nl = memchr(buf + start, '\n', have - start);
             if (!nl)
                 break;
-            size_t end = (size_t)(nl - buf), len = end - start;
-            if (len && buf[end - 1] == '\r')
-                len--;
-            if ((rc = sweep_line(w, path, lineno, buf + start, len, res)))
+            size_t end = (size_t)(nl - buf), n = end - start;
+            if (n && buf[end - 1] == '\r')
+                n--;
+            if ((rc = sweep_line(w, path, lineno, buf + start, n, res)))
                 break;
             lineno++;
             start = end + 1;
@@ -429,12 +446,19 @@ out:
 
 /* ---- the files, the threads ------------------------------------------------- */
 
+/* A unit of work: a whole file, or a part of a large plain file. */
+struct item {
+    size_t file;
+    off_t off, len; /* len < 0: the whole file */
+};
+
 struct job {
     const struct vg_sweeper *w;
     char **files;
-    size_t nfiles;
-    struct file_result *res;
-    size_t next; /* next file to take */
+    struct item *items;
+    size_t nitems;
+    struct file_result *res; /* one per item */
+    size_t next;             /* next item to take */
     pthread_mutex_t mu;
     pthread_cond_t cv;
 };
@@ -445,11 +469,12 @@ static void *worker(void *arg)
     for (;;) {
         size_t i;
         pthread_mutex_lock(&j->mu);
-        i = j->next < j->nfiles ? j->next++ : j->nfiles;
+        i = j->next < j->nitems ? j->next++ : j->nitems;
         pthread_mutex_unlock(&j->mu);
-        if (i >= j->nfiles)
+        if (i >= j->nitems)
             return NULL;
-        sweep_file(j->w, j->files[i], &j->res[i]);
+        const struct item *it = &j->items[i];
+        sweep_file(j->w, j->files[it->file], it->off, it->len, &j->res[i]);
         pthread_mutex_lock(&j->mu);
         j->res[i].done = true;
         pthread_cond_broadcast(&j->cv);
@@ -539,10 +564,74 @@ static int walk(const char *dir, struct list *files, vg_sweep_skip_fn skip, void
     return rc;
 }
 
-int vg_sweep_paths(const struct vg_sweeper *w, char *const *paths, size_t npaths, int threads,
-                   vg_sweep_hit_fn hit, vg_sweep_skip_fn skip, void *ctx, struct vg_sweep_stats *st,
-                   struct vg_error *err)
+#define PART_SIZE ((off_t)32 << 20) /* default smallest part of a large file */
+
+/* The offset just past the first line end at or after pos (size if none). */
+static off_t next_line(int fd, off_t pos, off_t size)
 {
+    char win[65536];
+    while (pos < size) {
+        ssize_t n = pread(fd, win, sizeof win, pos);
+        if (n <= 0)
+            return size;
+        char *nl = memchr(win, '\n', (size_t)n);
+        if (nl)
+            return pos + (nl - win) + 1;
+        pos += n;
+    }
+    return size;
+}
+
+/* Items for file f: parts of about equal size cut at line ends, or the whole file. */
+static int plan(struct item **items, size_t *n, size_t *cap, size_t f, const char *path,
+                int threads, off_t part)
+{
+    struct stat sb;
+    unsigned char magic[2];
+    int fd = -1;
+    size_t parts = 1;
+    if (threads > 1 && strcmp(path, "-") != 0 && stat(path, &sb) == 0 && S_ISREG(sb.st_mode) &&
+        sb.st_size >= 2 * part && (fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0 &&
+        !(pread(fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b)) {
+        parts = (size_t)(sb.st_size / part);
+        if (parts > (size_t)threads * 4)
+            parts = (size_t)threads * 4;
+    }
+    if (*n + parts > *cap) {
+        size_t ncap = (*cap + parts) * 2;
+        struct item *ni = realloc(*items, ncap * sizeof *ni);
+        if (!ni) {
+            if (fd >= 0)
+                close(fd);
+            return VG_ENOMEM;
+        }
+        *items = ni;
+        *cap = ncap;
+    }
+    if (parts == 1) {
+        (*items)[(*n)++] = (struct item){f, 0, -1};
+    } else {
+        off_t start = 0;
+        for (size_t k = 1; k <= parts && start < sb.st_size; k++) {
+            off_t end = k == parts
+                            ? sb.st_size
+                            : next_line(fd, (off_t)((double)sb.st_size * k / parts), sb.st_size);
+            if (end <= start)
+                continue;
+            (*items)[(*n)++] = (struct item){f, start, end - start};
+            start = end;
+        }
+    }
+    if (fd >= 0)
+        close(fd);
+    return VG_OK;
+}
+
+int vg_sweep_paths(const struct vg_sweeper *w, char *const *paths, size_t npaths, int threads,
+                   uint64_t part_size, vg_sweep_hit_fn hit, vg_sweep_skip_fn skip, void *ctx,
+                   struct vg_sweep_stats *st, struct vg_error *err)
+{
+    off_t part = part_size ? (off_t)part_size : PART_SIZE;
     struct list files = {0};
     struct job j;
     pthread_t tid[64];
@@ -569,50 +658,61 @@ int vg_sweep_paths(const struct vg_sweeper *w, char *const *paths, size_t npaths
     memset(&j, 0, sizeof j);
     j.w = w;
     j.files = files.v;
-    j.nfiles = files.n;
-    j.res = calloc(files.n + 1, sizeof *j.res);
-    if (!j.res) {
-        rc = vg_error_set(err, VG_ENOMEM, "out of memory");
-        goto out;
-    }
-    for (size_t i = 0; i < files.n; i++)
-        vg_rows_init(&j.res[i].hits);
-    pthread_mutex_init(&j.mu, NULL);
-    pthread_cond_init(&j.cv, NULL);
     if (threads <= 0) {
         long c = sysconf(_SC_NPROCESSORS_ONLN);
         threads = c > 0 ? (int)c : 1;
     }
     if (threads > 64)
         threads = 64;
-    if ((size_t)threads > files.n)
-        threads = files.n ? (int)files.n : 1;
+    size_t cap = 0;
+    for (size_t i = 0; rc == VG_OK && i < files.n; i++)
+        rc = plan(&j.items, &j.nitems, &cap, i, files.v[i], threads, part);
+    j.res = rc ? NULL : calloc(j.nitems + 1, sizeof *j.res);
+    if (!j.res) {
+        free(j.items);
+        rc = vg_error_set(err, VG_ENOMEM, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < j.nitems; i++)
+        vg_rows_init(&j.res[i].hits);
+    pthread_mutex_init(&j.mu, NULL);
+    pthread_cond_init(&j.cv, NULL);
+    if ((size_t)threads > j.nitems)
+        threads = j.nitems ? (int)j.nitems : 1;
     for (nt = 0; nt < threads; nt++)
         if (pthread_create(&tid[nt], NULL, worker, &j) != 0)
             break;
     if (nt == 0) {
         worker(&j); /* no thread could start: do it here */
     }
-    /* Hand each file's hits out in the order the files were given. */
-    for (size_t i = 0; i < files.n; i++) {
+    /* Hand the hits out in the order the files were given, parts in order. */
+    size_t base = 0; /* lines of the file's earlier parts */
+    for (size_t i = 0; i < j.nitems; i++) {
         struct file_result *res = &j.res[i];
+        const struct item *it = &j.items[i];
+        bool first = it->off == 0;
         pthread_mutex_lock(&j.mu);
         while (!res->done)
             pthread_cond_wait(&j.cv, &j.mu);
         pthread_mutex_unlock(&j.mu);
+        if (first)
+            base = 0;
         if (res->skip_reason) {
             if (skip)
-                skip(ctx, files.v[i], res->skip_reason);
+                skip(ctx, files.v[it->file], res->skip_reason);
             st->skipped++;
         }
-        st->files++;
+        st->files += first;
         st->bytes += res->bytes;
         st->lines += res->lines;
         for (size_t k = 0; k < res->hits.n && rc == VG_OK; k++) {
+            struct vg_sweep_hit h = *VG_ROW(&res->hits, struct vg_sweep_hit, k);
+            h.line += base;
             st->hits++;
-            if (hit && hit(ctx, VG_ROW(&res->hits, struct vg_sweep_hit, k)))
+            if (hit && hit(ctx, &h))
                 rc = VG_ECONFLICT; /* the caller asked to stop */
         }
+        base += res->lines;
         vg_rows_release(&res->hits);
         free(res->skip_reason);
         res->skip_reason = NULL;
@@ -622,6 +722,7 @@ int vg_sweep_paths(const struct vg_sweeper *w, char *const *paths, size_t npaths
     pthread_mutex_destroy(&j.mu);
     pthread_cond_destroy(&j.cv);
     free(j.res);
+    free(j.items);
     if (rc == VG_ECONFLICT)
         rc = VG_OK;
 out:

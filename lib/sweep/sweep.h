@@ -112,11 +112,13 @@ struct vg_sweep_stats {
 /*
  * Sweep paths: plain files, .gz files (read through zlib), "-" for standard
  * input, directories recursively (symbolic links are not followed). threads
- * 0 means one per core. Returns VG_OK even when some inputs could not be
+ * 0 means one per core. A plain file of at least twice part_size bytes (0:
+ * 32 MiB) is cut at line ends into parts that threads sweep side by side;
+ * hits keep the file's own line numbers. Returns VG_OK even when some inputs could not be
  * read (they go to skip); an error only when the job cannot be done.
  */
 int vg_sweep_paths(const struct vg_sweeper *w, char *const *paths, size_t npaths, int threads,
-                   vg_sweep_hit_fn hit, vg_sweep_skip_fn skip, void *ctx,
+                   uint64_t part_size, vg_sweep_hit_fn hit, vg_sweep_skip_fn skip, void *ctx,
                    struct vg_sweep_stats *stats, struct vg_error *err);
 
 #endif

@@ -102,6 +102,18 @@ test_expect_success 'one thread or two: the same output' '
     check_eq "$(md5sum <one.txt)" "$(md5sum <out)" "output"
 '
 
+test_expect_success 'a large file cut in parts: the same hits and line numbers' '
+    cat a.log b.log a.log >big.log &&
+    run_expect 1 vigil sweep -j 1 big.log &&
+    mv out whole.txt &&
+    run_expect 1 vigil sweep -j 2 --part-size 1 big.log &&
+    test "$(stat -c %s big.log)" -gt 2097152 &&
+    check_eq "$(md5sum <whole.txt)" "$(md5sum <out)" "output" &&
+    n=$(( $(wc -l <a.log) + $(wc -l <b.log) )) &&
+    max=$(sed -n "s/^big.log:\([0-9]*\):.*/\1/p" out | sort -n | tail -1) &&
+    test "$max" -gt "$n" && test "$max" -le "$((n + $(wc -l <a.log)))"
+'
+
 test_expect_success 'standard input' '
     vigil sweep - <a.log >stdin.out 2>/dev/null; test $? -eq 1 &&
     check_grep "^-:[0-9]*: " stdin.out
