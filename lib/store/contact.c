@@ -12,8 +12,9 @@
     "c.id, c.name, c.unit_id, u.name, c.role, c.phone, c.email, c.escalation, c.note, "            \
     "c.created_at, c.updated_at FROM contact c LEFT JOIN unit u ON u.id = c.unit_id "
 
-static void read_contact(sqlite3_stmt *st, struct vg_contact *c, struct vg_arena *a)
+static void read_contact(sqlite3_stmt *st, void *item, struct vg_arena *a)
 {
+    struct vg_contact *c = item;
     c->id = sqlite3_column_int64(st, 0);
     c->name = vg_col_text(st, 1, a);
     c->unit_id = sqlite3_column_int64(st, 2);
@@ -101,23 +102,12 @@ int vg_store_contact_list(struct vg_store *s, const struct vg_contact_filter *f,
                               "AND (?2 = 0 OR c.escalation > 0) "
                               "ORDER BY c.escalation = 0, c.escalation, c.name",
                               err);
-    int r;
     if (!st)
         return err ? err->code : VG_EDB;
     vg_bind_id(st, 1, f ? f->unit_id : 0);
     sqlite3_bind_int(st, 2, f && f->escalation_only);
-    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-        struct vg_contact *c = vg_rows_push(out, sizeof *c);
-        if (!c) {
-            sqlite3_reset(st);
-            return vg_error_set(err, VG_ENOMEM, "out of memory");
-        }
-        read_contact(st, c, &out->arena);
-    }
-    if (r != SQLITE_DONE)
-        return vg_sql_fail(s, err, "cannot list contacts");
-    sqlite3_reset(st);
-    return VG_OK;
+    return vg_sql_rows(s, st, out, sizeof(struct vg_contact), read_contact, "cannot list contacts",
+                       err);
 }
 
 int vg_store_contact_rm(struct vg_store *s, int64_t id, struct vg_error *err)

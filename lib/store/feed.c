@@ -16,8 +16,9 @@
     "FROM feed_source s LEFT JOIN feed f ON f.id = (SELECT v.id FROM feed v WHERE "                \
     "v.source_id = s.id ORDER BY v.imported_at DESC, v.id DESC LIMIT 1) "
 
-static void read_source(sqlite3_stmt *st, struct vg_feed_source *f, struct vg_arena *a)
+static void read_source(sqlite3_stmt *st, void *item, struct vg_arena *a)
 {
+    struct vg_feed_source *f = item;
     f->id = sqlite3_column_int64(st, 0);
     f->name = vg_col_text(st, 1, a);
     f->kind = vg_col_text(st, 2, a);
@@ -93,21 +94,10 @@ int vg_store_feed_source_list(struct vg_store *s, struct vg_rows *out, struct vg
 {
     sqlite3_stmt *st =
         vg_sql(s, "SELECT " SOURCE_COLS "WHERE s.deleted_at IS NULL ORDER BY s.name", err);
-    int r;
     if (!st)
         return err ? err->code : VG_EDB;
-    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-        struct vg_feed_source *f = vg_rows_push(out, sizeof *f);
-        if (!f) {
-            sqlite3_reset(st);
-            return vg_error_set(err, VG_ENOMEM, "out of memory");
-        }
-        read_source(st, f, &out->arena);
-    }
-    if (r != SQLITE_DONE)
-        return vg_sql_fail(s, err, "cannot list feed sources");
-    sqlite3_reset(st);
-    return VG_OK;
+    return vg_sql_rows(s, st, out, sizeof(struct vg_feed_source), read_source,
+                       "cannot list feed sources", err);
 }
 
 int vg_store_feed_source_rm(struct vg_store *s, int64_t id, struct vg_error *err)

@@ -35,6 +35,14 @@ int vg_sql_exec_stmt(struct vg_store *s, sqlite3_stmt *st, struct vg_error *err,
 /* Step an UPDATE of one live row: VG_ENOTFOUND when it changed nothing (no such row). */
 int vg_sql_update(struct vg_store *s, sqlite3_stmt *st, struct vg_error *err, const char *what);
 
+/*
+ * Step st to the end, appending one item of size bytes per row to out,
+ * filled by read (strings in out's arena). what names the list in messages.
+ */
+int vg_sql_rows(struct vg_store *s, sqlite3_stmt *st, struct vg_rows *out, size_t size,
+                void (*read)(sqlite3_stmt *st, void *item, struct vg_arena *a), const char *what,
+                struct vg_error *err);
+
 /* Run plain SQL (no parameters, schema and pragmas only). */
 int vg_sql_exec(struct vg_store *s, const char *sql, struct vg_error *err);
 

@@ -120,6 +120,28 @@ int vg_sql_exec_stmt(struct vg_store *s, sqlite3_stmt *st, struct vg_error *err,
     return VG_OK;
 }
 
+int vg_sql_rows(struct vg_store *s, sqlite3_stmt *st, struct vg_rows *out, size_t size,
+                void (*read)(sqlite3_stmt *st, void *item, struct vg_arena *a), const char *what,
+                struct vg_error *err)
+{
+    int r;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        void *item = vg_rows_push(out, size);
+        if (!item) {
+            sqlite3_reset(st);
+            return vg_error_set(err, VG_ENOMEM, "out of memory");
+        }
+        read(st, item, &out->arena);
+    }
+    if (r != SQLITE_DONE) {
+        int rc = vg_sql_fail(s, err, what);
+        sqlite3_reset(st);
+        return rc;
+    }
+    sqlite3_reset(st);
+    return VG_OK;
+}
+
 int vg_sql_update(struct vg_store *s, sqlite3_stmt *st, struct vg_error *err, const char *what)
 {
     int rc = vg_sql_exec_stmt(s, st, err, what);

@@ -14,8 +14,9 @@
     " AND h.deleted_at IS NULL WHERE hs.system_id = s.id), s.created_at, s.updated_at "            \
     "FROM system s JOIN unit u ON u.id = s.unit_id "
 
-static void read_system(sqlite3_stmt *st, struct vg_system *y, struct vg_arena *a)
+static void read_system(sqlite3_stmt *st, void *item, struct vg_arena *a)
 {
+    struct vg_system *y = item;
     y->id = sqlite3_column_int64(st, 0);
     y->unit_id = sqlite3_column_int64(st, 1);
     y->unit = vg_col_text(st, 2, a);
@@ -96,23 +97,12 @@ int vg_store_system_list(struct vg_store *s, const struct vg_system_filter *f, s
                               "WHERE s.deleted_at IS NULL AND (?1 IS NULL OR s.unit_id = ?1) "
                               "AND s.level >= ?2 ORDER BY s.level DESC, u.name, s.name",
                               err);
-    int r;
     if (!st)
         return err ? err->code : VG_EDB;
     vg_bind_id(st, 1, f ? f->unit_id : 0);
     sqlite3_bind_int(st, 2, f ? f->min_level : 0);
-    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-        struct vg_system *y = vg_rows_push(out, sizeof *y);
-        if (!y) {
-            sqlite3_reset(st);
-            return vg_error_set(err, VG_ENOMEM, "out of memory");
-        }
-        read_system(st, y, &out->arena);
-    }
-    if (r != SQLITE_DONE)
-        return vg_sql_fail(s, err, "cannot list systems");
-    sqlite3_reset(st);
-    return VG_OK;
+    return vg_sql_rows(s, st, out, sizeof(struct vg_system), read_system, "cannot list systems",
+                       err);
 }
 
 int vg_store_system_rm(struct vg_store *s, int64_t id, struct vg_error *err)

@@ -11,8 +11,9 @@
     "u.id, u.name, u.full_name, u.parent_id, p.name, u.note, u.created_at, u.updated_at "          \
     "FROM unit u LEFT JOIN unit p ON p.id = u.parent_id "
 
-static void read_unit(sqlite3_stmt *st, struct vg_unit *u, struct vg_arena *a)
+static void read_unit(sqlite3_stmt *st, void *item, struct vg_arena *a)
 {
+    struct vg_unit *u = item;
     u->id = sqlite3_column_int64(st, 0);
     u->name = vg_col_text(st, 1, a);
     u->full_name = vg_col_text(st, 2, a);
@@ -90,21 +91,9 @@ int vg_store_unit_list(struct vg_store *s, struct vg_rows *out, struct vg_error 
 {
     sqlite3_stmt *st =
         vg_sql(s, "SELECT " UNIT_COLS "WHERE u.deleted_at IS NULL ORDER BY u.name", err);
-    int r;
     if (!st)
         return err ? err->code : VG_EDB;
-    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-        struct vg_unit *u = vg_rows_push(out, sizeof *u);
-        if (!u) {
-            sqlite3_reset(st);
-            return vg_error_set(err, VG_ENOMEM, "out of memory");
-        }
-        read_unit(st, u, &out->arena);
-    }
-    if (r != SQLITE_DONE)
-        return vg_sql_fail(s, err, "cannot list units");
-    sqlite3_reset(st);
-    return VG_OK;
+    return vg_sql_rows(s, st, out, sizeof(struct vg_unit), read_unit, "cannot list units", err);
 }
 
 int vg_store_unit_rm(struct vg_store *s, int64_t id, struct vg_error *err)
