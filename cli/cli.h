@@ -58,6 +58,19 @@ int cli_failf(struct cli *c, const char *fmt, ...) __attribute__((format(printf,
 int cli_usage_error(struct cli *c, const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* A subcommand (`vigil unit add`): its name and the function that runs it. */
+struct subcmd {
+    const char *name;
+    int (*fn)(struct cli *c);
+};
+
+/*
+ * Run the subcommand named by c->argv[1] from subs (NULL-terminated); "ls"
+ * stands for "list". A missing or unknown one is a usage error that lists
+ * them all.
+ */
+int cli_dispatch(struct cli *c, const char *cmdname, const struct subcmd *subs);
+
 /* Print the help of a command to f. */
 void cli_print_help(const struct cmd *cmd, FILE *f);
 

@@ -185,20 +185,16 @@ static int contact_rm(struct cli *c)
     return VG_EXIT_OK;
 }
 
+static int contact_import(struct cli *c)
+{
+    return cli_import(c, VG_INV_CONTACTS, "contact");
+}
+
 int cmd_contact(struct cli *c)
 {
-    const char *sub = c->argc > 1 ? c->argv[1] : NULL;
-    if (!sub)
-        return cli_usage_error(c, "contact", "say what to do: add, list, show, rm or import");
-    if (strcmp(sub, "add") == 0)
-        return contact_add(c);
-    if (strcmp(sub, "list") == 0 || strcmp(sub, "ls") == 0)
-        return contact_list(c);
-    if (strcmp(sub, "show") == 0)
-        return contact_show(c);
-    if (strcmp(sub, "rm") == 0)
-        return contact_rm(c);
-    if (strcmp(sub, "import") == 0)
-        return cli_import(c, VG_INV_CONTACTS, "contact");
-    return cli_usage_error(c, "contact", "'%s' is not a contact subcommand", sub);
+    static const struct subcmd subs[] = {
+        {"add", contact_add}, {"list", contact_list},     {"show", contact_show},
+        {"rm", contact_rm},   {"import", contact_import}, {NULL, NULL},
+    };
+    return cli_dispatch(c, "contact", subs);
 }

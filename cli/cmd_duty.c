@@ -258,20 +258,16 @@ static int duty_rm(struct cli *c)
     return VG_EXIT_OK;
 }
 
+static int duty_import(struct cli *c)
+{
+    return cli_import(c, VG_INV_DUTY, "duty");
+}
+
 int cmd_duty(struct cli *c)
 {
-    const char *sub = c->argc > 1 ? c->argv[1] : NULL;
-    if (!sub)
-        return cli_usage_error(c, "duty", "say what to do: add, list, now, rm or import");
-    if (strcmp(sub, "add") == 0)
-        return duty_add(c);
-    if (strcmp(sub, "list") == 0 || strcmp(sub, "ls") == 0)
-        return duty_list(c);
-    if (strcmp(sub, "now") == 0)
-        return duty_now(c);
-    if (strcmp(sub, "rm") == 0)
-        return duty_rm(c);
-    if (strcmp(sub, "import") == 0)
-        return cli_import(c, VG_INV_DUTY, "duty");
-    return cli_usage_error(c, "duty", "'%s' is not a duty subcommand", sub);
+    static const struct subcmd subs[] = {
+        {"add", duty_add}, {"list", duty_list},     {"now", duty_now},
+        {"rm", duty_rm},   {"import", duty_import}, {NULL, NULL},
+    };
+    return cli_dispatch(c, "duty", subs);
 }

@@ -452,18 +452,9 @@ static int feed_rm(struct cli *c)
 
 int cmd_feed(struct cli *c)
 {
-    const char *sub = c->argc > 1 ? c->argv[1] : NULL;
-    if (!sub)
-        return cli_usage_error(c, "feed", "say what to do: import, list, show, diff or rm");
-    if (strcmp(sub, "import") == 0)
-        return feed_import(c);
-    if (strcmp(sub, "list") == 0 || strcmp(sub, "ls") == 0)
-        return feed_list(c);
-    if (strcmp(sub, "show") == 0)
-        return feed_show(c);
-    if (strcmp(sub, "diff") == 0)
-        return feed_diff(c);
-    if (strcmp(sub, "rm") == 0)
-        return feed_rm(c);
-    return cli_usage_error(c, "feed", "'%s' is not a feed subcommand", sub);
+    static const struct subcmd subs[] = {
+        {"import", feed_import}, {"list", feed_list}, {"show", feed_show},
+        {"diff", feed_diff},     {"rm", feed_rm},     {NULL, NULL},
+    };
+    return cli_dispatch(c, "feed", subs);
 }

@@ -320,20 +320,16 @@ static int host_rm(struct cli *c)
     return VG_EXIT_OK;
 }
 
+static int host_import(struct cli *c)
+{
+    return cli_import(c, VG_INV_HOSTS, "host");
+}
+
 int cmd_host(struct cli *c)
 {
-    const char *sub = c->argc > 1 ? c->argv[1] : NULL;
-    if (!sub)
-        return cli_usage_error(c, "host", "say what to do: add, list, show, rm or import");
-    if (strcmp(sub, "add") == 0)
-        return host_add(c);
-    if (strcmp(sub, "list") == 0 || strcmp(sub, "ls") == 0)
-        return host_list(c);
-    if (strcmp(sub, "show") == 0)
-        return host_show(c);
-    if (strcmp(sub, "rm") == 0)
-        return host_rm(c);
-    if (strcmp(sub, "import") == 0)
-        return cli_import(c, VG_INV_HOSTS, "host");
-    return cli_usage_error(c, "host", "'%s' is not a host subcommand", sub);
+    static const struct subcmd subs[] = {
+        {"add", host_add}, {"list", host_list},     {"show", host_show},
+        {"rm", host_rm},   {"import", host_import}, {NULL, NULL},
+    };
+    return cli_dispatch(c, "host", subs);
 }

@@ -173,20 +173,26 @@ static int netblock_rm(struct cli *c)
     return VG_EXIT_OK;
 }
 
+static int netblock_import(struct cli *c)
+{
+    return cli_import(c, VG_INV_NETBLOCKS, "netblock");
+}
+
+static int netblock_ls(struct cli *c)
+{
+    return netblock_list(c, false);
+}
+
+static int netblock_show(struct cli *c)
+{
+    return netblock_list(c, true);
+}
+
 int cmd_netblock(struct cli *c)
 {
-    const char *sub = c->argc > 1 ? c->argv[1] : NULL;
-    if (!sub)
-        return cli_usage_error(c, "netblock", "say what to do: add, list, show, rm or import");
-    if (strcmp(sub, "add") == 0)
-        return netblock_add(c);
-    if (strcmp(sub, "list") == 0 || strcmp(sub, "ls") == 0)
-        return netblock_list(c, false);
-    if (strcmp(sub, "show") == 0)
-        return netblock_list(c, true);
-    if (strcmp(sub, "rm") == 0)
-        return netblock_rm(c);
-    if (strcmp(sub, "import") == 0)
-        return cli_import(c, VG_INV_NETBLOCKS, "netblock");
-    return cli_usage_error(c, "netblock", "'%s' is not a netblock subcommand", sub);
+    static const struct subcmd subs[] = {
+        {"add", netblock_add}, {"list", netblock_ls},       {"show", netblock_show},
+        {"rm", netblock_rm},   {"import", netblock_import}, {NULL, NULL},
+    };
+    return cli_dispatch(c, "netblock", subs);
 }

@@ -183,16 +183,9 @@ static int system_rm(struct cli *c)
 
 int cmd_system(struct cli *c)
 {
-    const char *sub = c->argc > 1 ? c->argv[1] : NULL;
-    if (!sub)
-        return cli_usage_error(c, "system", "say what to do: add, list, show or rm");
-    if (strcmp(sub, "add") == 0)
-        return system_add(c);
-    if (strcmp(sub, "list") == 0 || strcmp(sub, "ls") == 0)
-        return system_list(c);
-    if (strcmp(sub, "show") == 0)
-        return system_show(c);
-    if (strcmp(sub, "rm") == 0)
-        return system_rm(c);
-    return cli_usage_error(c, "system", "'%s' is not a system subcommand", sub);
+    static const struct subcmd subs[] = {
+        {"add", system_add}, {"list", system_list}, {"show", system_show},
+        {"rm", system_rm},   {NULL, NULL},
+    };
+    return cli_dispatch(c, "system", subs);
 }

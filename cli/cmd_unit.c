@@ -161,20 +161,16 @@ static int unit_rm(struct cli *c)
     return VG_EXIT_OK;
 }
 
+static int unit_import(struct cli *c)
+{
+    return cli_import(c, VG_INV_UNITS, "unit");
+}
+
 int cmd_unit(struct cli *c)
 {
-    const char *sub = c->argc > 1 ? c->argv[1] : NULL;
-    if (!sub)
-        return cli_usage_error(c, "unit", "say what to do: add, list, show, rm or import");
-    if (strcmp(sub, "add") == 0)
-        return unit_add(c);
-    if (strcmp(sub, "list") == 0 || strcmp(sub, "ls") == 0)
-        return unit_list(c);
-    if (strcmp(sub, "show") == 0)
-        return unit_show(c);
-    if (strcmp(sub, "rm") == 0)
-        return unit_rm(c);
-    if (strcmp(sub, "import") == 0)
-        return cli_import(c, VG_INV_UNITS, "unit");
-    return cli_usage_error(c, "unit", "'%s' is not a unit subcommand", sub);
+    static const struct subcmd subs[] = {
+        {"add", unit_add}, {"list", unit_list},     {"show", unit_show},
+        {"rm", unit_rm},   {"import", unit_import}, {NULL, NULL},
+    };
+    return cli_dispatch(c, "unit", subs);
 }

@@ -48,6 +48,30 @@ int cli_usage_error(struct cli *c, const char *cmd, const char *fmt, ...)
     return cli_failf(c, "%s; see 'vigil help %s'", msg, cmd);
 }
 
+int cli_dispatch(struct cli *c, const char *cmdname, const struct subcmd *subs)
+{
+    const char *sub = c->argc > 1 ? c->argv[1] : NULL;
+    char names[256] = "";
+    size_t off = 0, n = 0;
+    if (sub && strcmp(sub, "ls") == 0)
+        sub = "list";
+    for (const struct subcmd *s = subs; s->name; s++, n++)
+        if (sub && strcmp(sub, s->name) == 0)
+            return s->fn(c);
+    for (size_t i = 0; i < n && off < sizeof names; i++) {
+        int w = snprintf(names + off, sizeof names - off, "%s%s",
+                         i == 0       ? ""
+                         : i + 1 == n ? " or "
+                                      : ", ",
+                         subs[i].name);
+        if (w > 0)
+            off += (size_t)w;
+    }
+    if (!sub)
+        return cli_usage_error(c, cmdname, "say what to do: %s", names);
+    return cli_usage_error(c, cmdname, "'%s' is not a %s subcommand", sub, cmdname);
+}
+
 int cli_getopt(struct cli *c, int first, const char *cmdname, const struct option *longopts,
                const char *shortopts, int (*on_opt)(int opt, const char *arg, void *ctx), void *ctx)
 {
