@@ -17,50 +17,7 @@
 #include "core/map.h"
 #include "core/banned.h"
 
-struct listing {
-    const char *value, *source, *family;
-    time_t issued;
-    time_t seen; /* when the feed says it was seen (last, else first), else issued */
-};
-
-struct sets {
-    struct vg_ipset *block, *allow;
-    struct listing *meta;
-    size_t n, cap;
-    struct vg_arena *a;
-    int rc;
-};
-
-static int add_ioc(void *ctx, const struct vg_ioc_row *r, const char *source, const char *kind,
-                   time_t issued)
-{
-    struct sets *st = ctx;
-    struct vg_prefix p;
-    bool allow = kind && strcmp(kind, "allow") == 0;
-    if (!r->value || vg_prefix_parse(r->value, strlen(r->value), 0, &p) != VG_OK)
-        return 0; /* not an address: nothing to match */
-    if (allow)
-        return vg_ipset_add(st->allow, &p, 0);
-    if (st->n == st->cap) {
-        size_t ncap = st->cap ? st->cap * 2 : 1024;
-        struct listing *nm = realloc(st->meta, ncap * sizeof *nm);
-        if (!nm)
-            return VG_ENOMEM;
-        st->meta = nm;
-        st->cap = ncap;
-    }
-    struct listing *l = &st->meta[st->n];
-    l->value = vg_arena_strdup(st->a, r->value);
-    l->source = vg_arena_strdup(st->a, source);
-    l->family = r->family ? vg_arena_strdup(st->a, r->family) : NULL;
-    l->issued = issued;
-    l->seen = r->last_seen ? r->last_seen : r->first_seen ? r->first_seen : issued;
-    if (!l->value || !l->source)
-        return VG_ENOMEM;
-    return vg_ipset_add(st->block, &p, (uint32_t)st->n++);
-}
-
-/* A newer listing of the same prefix wins (a later version, or a later source). */
+/* Sweep order: security level from 5 down, then the most recent listing, then names. */
 static int cmp_hits(const void *a, const void *b)
 {
     const struct vg_botnet_hit *x = a, *y = b;
@@ -74,7 +31,7 @@ static int cmp_hits(const void *a, const void *b)
     return strcmp(x->host ? x->host : "", y->host ? y->host : "");
 }
 
-static int hit(struct vg_rows *out, const struct listing *l, const struct vg_ip *ip,
+static int hit(struct vg_rows *out, const struct vg_listing *l, const struct vg_ip *ip,
                int64_t unit_id, const char *unit, int64_t host_id, const char *host, int level)
 {
     struct vg_botnet_hit *h = vg_rows_push(out, sizeof *h);
@@ -95,17 +52,6 @@ static int hit(struct vg_rows *out, const struct listing *l, const struct vg_ip 
     return VG_OK;
 }
 
-/* Look ip up: the listing, unless an allow-list covers it. */
-static const struct listing *lookup(const struct sets *st, const struct vg_ip *ip)
-{
-    uint32_t v;
-    if (vg_ipset_lookup(st->allow, ip, NULL))
-        return NULL;
-    if (!vg_ipset_lookup(st->block, ip, &v))
-        return NULL;
-    return &st->meta[v];
-}
-
 static int cmp_host_priority(const void *a, const void *b)
 {
     const struct vg_host *x = *(const struct vg_host *const *)a;
@@ -122,33 +68,17 @@ static int cmp_host_priority(const void *a, const void *b)
 
 int vg_botnet_run(struct vg_store *s, bool dry_run, struct vg_rows *out, struct vg_error *err)
 {
-    struct sets st = {0};
-    struct vg_arena a;
+    struct vg_matcher *m = NULL;
     struct vg_rows hosts, nets, systems;
     struct vg_map held, unit_level; /* "unit\0ip" -> 1; unit id -> level */
     int rc = VG_OK;
     time_t now;
-    vg_arena_init(&a);
     vg_rows_init(&hosts);
     vg_rows_init(&nets);
     vg_rows_init(&systems);
     vg_map_init(&held);
     vg_map_init(&unit_level);
-    st.a = &a;
-    st.block = vg_ipset_new();
-    st.allow = vg_ipset_new();
-    if (!st.block || !st.allow) {
-        rc = vg_error_set(err, VG_ENOMEM, "out of memory");
-        goto out;
-    }
-    rc = vg_store_ioc_current(s, "ip", add_ioc, &st, err);
-    if (rc) {
-        if (err && !err->msg[0])
-            vg_error_set(err, rc, "cannot load the feeds: %s", vg_strerror(rc));
-        goto out;
-    }
-    VG_TRY(vg_ipset_build(st.block));
-    VG_TRY(vg_ipset_build(st.allow));
+    VG_TRY(vg_matcher_new(s, VG_MATCH_IP, &m, err));
     VG_TRY(vg_store_host_list(s, NULL, &hosts, err));
     VG_TRY(vg_store_netblock_list(s, NULL, &nets, err));
     VG_TRY(vg_store_system_list(s, NULL, &systems, err));
@@ -170,7 +100,7 @@ int vg_botnet_run(struct vg_store *s, bool dry_run, struct vg_rows *out, struct 
                               vg_ip_format(&h->addrs[j].ip, ip));
             if (kl > 0 && !vg_map_put(&held, key, (size_t)kl, NULL))
                 goto nomem;
-            const struct listing *l = lookup(&st, &h->addrs[j].ip);
+            const struct vg_listing *l = vg_matcher_ip(m, &h->addrs[j].ip);
             if (l && (rc = hit(out, l, &h->addrs[j].ip, h->unit_id, h->unit, h->id, h->hostname,
                                h->level)))
                 goto nomem;
@@ -193,7 +123,7 @@ int vg_botnet_run(struct vg_store *s, bool dry_run, struct vg_rows *out, struct 
                               vg_ip_format(&ip, text));
             if (kl > 0 && vg_map_get(&held, key, (size_t)kl))
                 continue; /* a host's finding says it */
-            const struct listing *l = lookup(&st, &ip);
+            const struct vg_listing *l = vg_matcher_ip(m, &ip);
             if (!l)
                 continue;
             union vg_map_val *lv = vg_map_get(&unit_level, &nb->unit_id, sizeof nb->unit_id);
@@ -223,7 +153,9 @@ int vg_botnet_run(struct vg_store *s, bool dry_run, struct vg_rows *out, struct 
 
     /* Record: the run in the audit, then each finding seen at the run's time. */
     char detail[128];
-    snprintf(detail, sizeof detail, "{\"listed\":%zu,\"indicators\":%zu}", out->n, st.n);
+    size_t nips, ndom, nurl;
+    vg_matcher_counts(m, &nips, &ndom, &nurl);
+    snprintf(detail, sizeof detail, "{\"listed\":%zu,\"indicators\":%zu}", out->n, nips);
     VG_TRY(vg_store_begin(s, err));
     VG_TRY(vg_store_audit(s, "botnet.run", "inventory", detail, err));
     VG_TRY(vg_store_audit_last(s, "botnet.run", &now, err));
@@ -268,15 +200,12 @@ nomem:
 out:
     if (vg_store_in_tx(s))
         vg_store_rollback(s);
-    vg_ipset_free(st.block);
-    vg_ipset_free(st.allow);
-    free(st.meta);
+    vg_matcher_free(m);
     vg_map_release(&held);
     vg_map_release(&unit_level);
     vg_rows_release(&hosts);
     vg_rows_release(&nets);
     vg_rows_release(&systems);
-    vg_arena_release(&a);
     return rc;
 }
 

@@ -273,6 +273,36 @@ int vg_feed_import(struct vg_store *s, const char *path, const char *display,
                    const struct vg_feed_import_opts *o, struct vg_feed_import_result *r,
                    struct vg_error *err);
 
+/* ---- the current lists, for matching --------------------------------------- */
+
+/* A listed indicator with its feed, as the matcher answers it. */
+struct vg_listing {
+    const char *value; /* as stored: "45.9.148.0/28", "evil.example", a URL */
+    const char *source, *family;
+    time_t issued; /* of the feed's current version */
+    time_t seen;   /* when the feed saw it (last, else first seen), else issued */
+};
+
+/*
+ * The current indicators of every live source (the newest version of each,
+ * ignored entries left out) as sets in memory, with the allow-lists apart:
+ * built once from the store, then read-only and safe from many threads.
+ */
+struct vg_matcher;
+
+enum vg_match_kinds { VG_MATCH_IP = 1, VG_MATCH_DOMAIN = 2, VG_MATCH_URL = 4 };
+
+/* Load the kinds in mask (VG_MATCH_*). Free with vg_matcher_free. */
+int vg_matcher_new(struct vg_store *s, int mask, struct vg_matcher **out, struct vg_error *err);
+void vg_matcher_free(struct vg_matcher *m);
+/* Block-list indicators loaded, by kind. */
+void vg_matcher_counts(const struct vg_matcher *m, size_t *ips, size_t *domains, size_t *urls);
+/* The listing that matches, or NULL (not listed, or allow-listed). Borrowed from m. */
+const struct vg_listing *vg_matcher_ip(const struct vg_matcher *m, const struct vg_ip *ip);
+const struct vg_listing *vg_matcher_domain(const struct vg_matcher *m, const char *name, size_t n);
+/* url is normalised here (vg_url_normalize) before the lookup. */
+const struct vg_listing *vg_matcher_url(const struct vg_matcher *m, const char *url, size_t n);
+
 /* ---- botnet exposure of the inventory ------------------------------------- */
 
 /*

@@ -31,10 +31,6 @@
 #define CHUNK (8u << 20) /* read size; a longer line is cut there */
 #define LINE_TOKENS 256  /* tokens looked at per line */
 
-struct listing {
-    const char *value, *source, *family;
-};
-
 struct invhost {
     const char *host, *unit;
     int64_t host_id, unit_id;
@@ -42,91 +38,12 @@ struct invhost {
 };
 
 struct vg_sweeper {
-    struct vg_ipset *ip, *ip_allow;
-    struct vg_domainset *dom, *dom_allow;
-    struct vg_map urls, urls_allow; /* normalised URL -> listing index */
-    struct vg_map inv;              /* family byte + 16 address bytes -> invhost index */
-    struct listing *meta;
-    size_t nmeta, capmeta;
+    struct vg_matcher *m;
+    struct vg_map inv; /* family byte + 16 address bytes -> invhost index */
     struct invhost *hosts;
     size_t nhosts;
-    size_t nip, ndom, nurl;
     struct vg_arena a;
 };
-
-static int add_meta(struct vg_sweeper *w, const struct vg_ioc_row *r, const char *source,
-                    uint32_t *idx)
-{
-    if (w->nmeta == w->capmeta) {
-        size_t ncap = w->capmeta ? w->capmeta * 2 : 1024;
-        struct listing *n = realloc(w->meta, ncap * sizeof *n);
-        if (!n)
-            return VG_ENOMEM;
-        w->meta = n;
-        w->capmeta = ncap;
-    }
-    struct listing *l = &w->meta[w->nmeta];
-    l->value = vg_arena_strdup(&w->a, r->value);
-    l->source = vg_arena_strdup(&w->a, source);
-    l->family = r->family ? vg_arena_strdup(&w->a, r->family) : NULL;
-    if (!l->value || !l->source)
-        return VG_ENOMEM;
-    *idx = (uint32_t)w->nmeta++;
-    return VG_OK;
-}
-
-static int load_ip(void *ctx, const struct vg_ioc_row *r, const char *source, const char *kind,
-                   time_t issued)
-{
-    struct vg_sweeper *w = ctx;
-    struct vg_prefix p;
-    uint32_t idx;
-    int rc;
-    (void)issued;
-    if (vg_prefix_parse(r->value, strlen(r->value), 0, &p))
-        return VG_OK;
-    if (strcmp(kind, "allow") == 0)
-        return vg_ipset_add(w->ip_allow, &p, 0);
-    if ((rc = add_meta(w, r, source, &idx)))
-        return rc;
-    w->nip++;
-    return vg_ipset_add(w->ip, &p, idx);
-}
-
-static int load_domain(void *ctx, const struct vg_ioc_row *r, const char *source, const char *kind,
-                       time_t issued)
-{
-    struct vg_sweeper *w = ctx;
-    uint32_t idx;
-    int rc;
-    (void)issued;
-    if (strcmp(kind, "allow") == 0)
-        return vg_domainset_add(w->dom_allow, r->value, 0) == VG_ENOMEM ? VG_ENOMEM : VG_OK;
-    if ((rc = add_meta(w, r, source, &idx)))
-        return rc;
-    w->ndom++;
-    rc = vg_domainset_add(w->dom, r->value, idx);
-    return rc == VG_ENOMEM ? rc : VG_OK;
-}
-
-static int load_url(void *ctx, const struct vg_ioc_row *r, const char *source, const char *kind,
-                    time_t issued)
-{
-    struct vg_sweeper *w = ctx;
-    uint32_t idx;
-    union vg_map_val *v;
-    int rc;
-    (void)issued;
-    if (strcmp(kind, "allow") == 0)
-        return vg_map_puts(&w->urls_allow, r->value, NULL) ? VG_OK : VG_ENOMEM;
-    if ((rc = add_meta(w, r, source, &idx)))
-        return rc;
-    if (!(v = vg_map_puts(&w->urls, r->value, NULL)))
-        return VG_ENOMEM;
-    v->i = idx;
-    w->nurl++;
-    return VG_OK;
-}
 
 static size_t inv_key(const struct vg_ip *ip, unsigned char *key)
 {
@@ -145,26 +62,8 @@ int vg_sweeper_new(struct vg_store *s, struct vg_sweeper **out, struct vg_error 
     if (!w)
         return vg_error_set(err, VG_ENOMEM, "out of memory");
     vg_arena_init(&w->a);
-    vg_map_init(&w->urls);
-    vg_map_init(&w->urls_allow);
     vg_map_init(&w->inv);
-    w->ip = vg_ipset_new();
-    w->ip_allow = vg_ipset_new();
-    w->dom = vg_domainset_new();
-    w->dom_allow = vg_domainset_new();
-    if (!w->ip || !w->ip_allow || !w->dom || !w->dom_allow) {
-        rc = vg_error_set(err, VG_ENOMEM, "out of memory");
-        goto out;
-    }
-    if ((rc = vg_store_ioc_current(s, "ip", load_ip, w, err)) ||
-        (rc = vg_store_ioc_current(s, "domain", load_domain, w, err)) ||
-        (rc = vg_store_ioc_current(s, "url", load_url, w, err))) {
-        if (err && !err->msg[0])
-            vg_error_set(err, rc, "cannot load the indicators: %s", vg_strerror(rc));
-        goto out;
-    }
-    VG_TRY(vg_ipset_build(w->ip));
-    VG_TRY(vg_ipset_build(w->ip_allow));
+    VG_TRY(vg_matcher_new(s, VG_MATCH_IP | VG_MATCH_DOMAIN | VG_MATCH_URL, &w->m, err));
     /* The inventory's addresses, to name the internal host of a line. */
     VG_TRY(vg_store_host_list(s, NULL, &hosts, err));
     size_t naddrs = 0;
@@ -212,14 +111,8 @@ void vg_sweeper_free(struct vg_sweeper *w)
 {
     if (!w)
         return;
-    vg_ipset_free(w->ip);
-    vg_ipset_free(w->ip_allow);
-    vg_domainset_free(w->dom);
-    vg_domainset_free(w->dom_allow);
-    vg_map_release(&w->urls);
-    vg_map_release(&w->urls_allow);
+    vg_matcher_free(w->m);
     vg_map_release(&w->inv);
-    free(w->meta);
     free(w->hosts);
     vg_arena_release(&w->a);
     free(w);
@@ -227,9 +120,7 @@ void vg_sweeper_free(struct vg_sweeper *w)
 
 void vg_sweeper_counts(const struct vg_sweeper *w, size_t *ips, size_t *domains, size_t *urls)
 {
-    *ips = w->nip;
-    *domains = w->ndom;
-    *urls = w->nurl;
+    vg_matcher_counts(w->m, ips, domains, urls);
 }
 
 /* ---- one file ------------------------------------------------------------- */
@@ -256,30 +147,16 @@ static int take_token(void *ctx, const struct vg_token *t)
 }
 
 /* The listing that matches token t, or NULL (allow-lists win). */
-static const struct listing *match(const struct vg_sweeper *w, const struct vg_token *t)
+static const struct vg_listing *match(const struct vg_sweeper *w, const struct vg_token *t)
 {
-    uint32_t v;
-    if (t->type == VG_TOK_IPV4 || t->type == VG_TOK_IPV6) {
-        if (!vg_ipset_lookup(w->ip, &t->ip, &v) || vg_ipset_lookup(w->ip_allow, &t->ip, NULL))
-            return NULL;
-        return &w->meta[v];
-    }
-    if (t->type == VG_TOK_DOMAIN) {
-        if (!w->ndom || !vg_domainset_lookup(w->dom, t->p, t->n, &v) ||
-            vg_domainset_lookup(w->dom_allow, t->p, t->n, NULL))
-            return NULL;
-        return &w->meta[v];
-    }
-    if (t->type == VG_TOK_URL && w->nurl) {
-        char *norm = NULL;
-        const struct listing *l = NULL;
-        if (vg_url_normalize(t->p, t->n, &norm) == VG_OK) {
-            union vg_map_val *u = vg_map_gets(&w->urls, norm);
-            if (u && !vg_map_gets(&w->urls_allow, norm))
-                l = &w->meta[u->i];
-        }
-        free(norm);
-        return l;
+    switch (t->type) {
+    case VG_TOK_IPV4:
+    case VG_TOK_IPV6:
+        return vg_matcher_ip(w->m, &t->ip);
+    case VG_TOK_DOMAIN:
+        return vg_matcher_domain(w->m, t->p, t->n);
+    case VG_TOK_URL:
+        return vg_matcher_url(w->m, t->p, t->n);
     }
     return NULL;
 }
@@ -292,7 +169,7 @@ static int sweep_line(const struct vg_sweeper *w, const char *file, size_t linen
     vg_extract_line(p, n, VG_TOK_ALL, take_token, &l);
     for (size_t i = 0; i < l.n; i++) {
         const struct vg_token *t = &l.toks[i];
-        const struct listing *m = match(w, t);
+        const struct vg_listing *m = match(w, t);
         if (!m)
             continue;
         struct vg_sweep_hit *h = vg_rows_push(&res->hits, sizeof *h);
