@@ -46,9 +46,20 @@ static const char *const agents[] = {
     "Chrome/120.0.0.0 Safari/537.36",
     "Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0", "curl/8.4.0",
     "Go-http-client/1.1", "python-requests/2.31.0"};
-static const char *const refs[] = {"-", "https://www.example.com/",
-                                   "http://portal.gov.example/news",
-                                   "https://www.google.com/search?q=x", "-"};
+/* Referrers: "-", or a page on one of 20,000 sites (5,000 names under 4 TLDs),
+ * so that a listed site shows up in a realistic share of lines. */
+static const char *const subs[] = {"www", "m", "shop", "news", "cdn"};
+static const char *const tlds[] = {"com", "net", "org", "vn"};
+static const char *const refpaths[] = {"/", "/news", "/search?q=x", "/p/index.html"};
+
+static void referrer(char *b, size_t n)
+{
+    if (rnd(3) == 0)
+        snprintf(b, n, "-");
+    else
+        snprintf(b, n, "http%s://%s.site%u.%s%s", rnd(2) ? "s" : "", subs[rnd(5)], rnd(5000),
+                 tlds[rnd(4)], refpaths[rnd(4)]);
+}
 static const char *const users[] = {"root", "admin", "ubuntu", "deploy", "oracle", "test"};
 static const char *const mon[] = {"Jan", "Feb", "Mar", "Oct", "Nov", "Dec"};
 
@@ -66,7 +77,7 @@ static int gen(long mb, const char *file)
 {
     FILE *f = fopen(file, "w");
     uint64_t want = (uint64_t)mb << 20, done = 0;
-    char a[64], b[64];
+    char a[64], b[64], ref[128];
     if (!f)
         return 2;
     while (done < want) {
@@ -77,11 +88,12 @@ static int gen(long mb, const char *file)
                 ip6(a, sizeof a);
             else
                 ip4(a, sizeof a);
+            referrer(ref, sizeof ref);
             w = fprintf(f,
                         "%s - - [%02u/%s/2026:%02u:%02u:%02u +0700] \"GET %s HTTP/1.1\" %u %u "
                         "\"%s\" \"%s\"\n",
                         a, 1 + rnd(28), mon[rnd(6)], h, m, s, paths[rnd(10)], rnd(4) ? 200 : 404,
-                        rnd(50000), refs[rnd(5)], agents[rnd(5)]);
+                        rnd(50000), ref, agents[rnd(5)]);
         } else if (k < 6) { /* sshd */
             ip4(a, sizeof a);
             if (rnd(2))

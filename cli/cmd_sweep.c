@@ -159,7 +159,7 @@ static struct tally **sorted(struct vg_map *m, size_t *n)
 struct args {
     struct cli *c;
     long long threads, part_mb;
-    bool record;
+    bool record, full;
 };
 
 static int on_opt(int opt, const char *arg, void *ctx)
@@ -173,6 +173,10 @@ static int on_opt(int opt, const char *arg, void *ctx)
     }
     if (opt == 'p')
         return cli_int(a->c, "--part-size", arg, 1, 1 << 20, &a->part_mb);
+    if (opt == 'F') {
+        a->full = true;
+        return 0;
+    }
     return -1;
 }
 
@@ -181,6 +185,7 @@ int cmd_sweep(struct cli *c)
     static const struct option lo[] = {{"jobs", required_argument, NULL, 'j'},
                                        {"record", no_argument, NULL, 'r'},
                                        {"part-size", required_argument, NULL, 'p'},
+                                       {"no-screen", no_argument, NULL, 'F'},
                                        {NULL, 0, NULL, 0}};
     struct args a = {.c = c};
     struct sweep_ctx x;
@@ -203,6 +208,7 @@ int cmd_sweep(struct cli *c)
     vg_error_clear(&x.err);
     if ((rc = vg_sweeper_new(c->store, &w, &err)))
         return cli_fail(c, rc, &err);
+    vg_sweeper_set_full(w, a.full);
     vg_sweeper_counts(w, &nips, &ndom, &nurl);
     if (nips + ndom + nurl == 0)
         vg_warn("no current indicators: import a feed first ('vigil feed import')");

@@ -156,7 +156,7 @@ const struct cmd vg_commands[] = {
      "keep their history. --dry-run records nothing.\n"
      "Exit codes: 0 nothing listed, 1 something listed, 2 failure.\n"},
     {"sweep", cmd_sweep, NEED_STORE, "find the feeds' addresses, domains, URLs in logs (exit 1 on hits)",
-     "usage: vigil sweep [-j N] [--record] [--part-size MB] PATH...\n"
+     "usage: vigil sweep [-j N] [--record] [--part-size MB] [--no-screen] PATH...\n"
      "\n"
      "Every IPv4/IPv6 address, domain and URL of each line of any text log is\n"
      "looked up in the current feeds (allow-list entries win). PATH is a file,\n"
@@ -168,7 +168,10 @@ const struct cmd vg_commands[] = {
      "then one with \"type\": \"summary\". --record stores the hits as findings\n"
      "(kind ioc). -j N: threads (default: one per core); they share the files,\n"
      "and a plain file of at least twice --part-size MB (default 32) is cut at\n"
-     "line ends into parts swept side by side.\n"
+     "line ends into parts swept side by side. A quick screen (address /24 and\n"
+     "name bits, then exact lookups) picks the lines that need the full look;\n"
+     "--no-screen gives every line the full look (slower, same hits: for\n"
+     "checking).\n"
      "Inputs that cannot be read are reported and skipped.\n"
      "Exit codes: 0 no hit, 1 hits, 2 failure.\n"},
     {"audit", cmd_audit, NEED_STORE, "who changed what, and when",

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <time.h>
 
 #include "core/arena.h"
@@ -302,6 +303,66 @@ const struct vg_listing *vg_matcher_ip(const struct vg_matcher *m, const struct 
 const struct vg_listing *vg_matcher_domain(const struct vg_matcher *m, const char *name, size_t n);
 /* url is normalised here (vg_url_normalize) before the lookup. */
 const struct vg_listing *vg_matcher_url(const struct vg_matcher *m, const char *url, size_t n);
+
+/* An empty matcher, filled with vg_matcher_add (type "ip", "domain" or "url";
+ * values normalised as the store holds them) and then vg_matcher_build. */
+int vg_matcher_empty(struct vg_matcher **out);
+int vg_matcher_add(struct vg_matcher *m, const char *type, const char *value, const char *source,
+                   bool allow);
+int vg_matcher_build(struct vg_matcher *m);
+
+/*
+ * The screen: a quick, one-sided test for sweeping. A token it rejects is
+ * not listed; one it passes may be (then the exact lookups decide).
+ *   - v4: a bit per IPv4 /24 (a.b.c) that holds a listed address, or the
+ *     address of a listed URL's host; v4l1 the same per /20 (128 KiB: it
+ *     stays in the cache, and rejects most addresses before v4 is read);
+ *   - dom: a bit per vg_tail_hash of the last two labels ("evil.example") of
+ *     a listed domain or a listed URL's host name (of the only label when
+ *     there is one: dom1);
+ *   - dom_dash: some key begins with '-' (a name whose label a '-' starts);
+ *   - v6: IPv6 prefixes (or URL hosts) are listed; url: URLs are listed.
+ */
+#define VG_SCREEN_DOM_BITS (1u << 20)
+
+struct vg_screen {
+    const uint64_t *v4, *v4l1, *dom;
+    bool any_v4, any_dom, dom1, dom_dash, v6, url;
+};
+
+const struct vg_screen *vg_matcher_screen(const struct vg_matcher *m);
+/* The exact checks behind the screen: listed (and not allowed), or the host of a listed URL. */
+bool vg_matcher_maybe_ip(const struct vg_matcher *m, const struct vg_ip *ip);
+bool vg_matcher_maybe_name(const struct vg_matcher *m, const char *name, size_t n);
+
+static inline bool vg_screen_bit(const uint64_t *b, uint64_t i)
+{
+    return (b[i >> 6] >> (i & 63)) & 1;
+}
+
+/* A hash of the ASCII name p[0..n), letters folded to lower case (OR 0x20: also
+ * maps '_' to 0x7f, which no other name byte becomes). */
+static inline uint64_t vg_tail_hash(const char *p, size_t n)
+{
+    uint64_t h = 0x9e3779b97f4a7c15u ^ (uint64_t)n;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        h = (h ^ (w | 0x2020202020202020u)) * 0xff51afd7ed558ccdu;
+        h ^= h >> 32;
+    }
+    if (i < n) {
+        uint64_t w = 0;
+        for (size_t k = 0; i + k < n; k++)
+            w |= (uint64_t)((unsigned char)p[i + k] | 0x20) << (8 * k);
+        h = (h ^ w) * 0xff51afd7ed558ccdu;
+    }
+    h ^= h >> 29;
+    h *= 0xbf58476d1ce4e5b9u;
+    h ^= h >> 32;
+    return h;
+}
 
 /* ---- botnet exposure of the inventory ------------------------------------- */
 

@@ -2,6 +2,12 @@
  * matcher.c - the current feeds as sets in memory (IP prefixes, domains,
  * URLs; allow-lists apart), built once from the store for `vigil botnet` and
  * `vigil sweep`, then answering lookups from many threads without locks.
+ *
+ * For sweeping it also keeps a screen (struct vg_screen): a bit per IPv4
+ * /24 that holds a listed address, and a bit per hash of the last two labels
+ * of a listed domain, both also set for the hosts of listed URLs. A token
+ * the screen rejects cannot be listed, which lets the sweep skip the exact
+ * lookups (and the full extraction) for almost every line.
  */
 #include "intel/intel.h"
 
@@ -19,7 +25,91 @@ struct vg_matcher {
     size_t n, cap;
     size_t nip, ndom, nurl;
     struct vg_arena a;
+    /* The screen, and the hosts of listed URLs for its exact checks. */
+    struct vg_screen screen;
+    uint64_t *v4bits, *v4l1bits, *dombits;
+    struct vg_ipset *url_ip;
+    struct vg_map url_host; /* lower-case host name -> 1 */
 };
+
+#define V4BITS (1u << 24)
+
+static void setbit(uint64_t *b, uint64_t i)
+{
+    b[i >> 6] |= (uint64_t)1 << (i & 63);
+}
+
+/* Screen bits for an IPv4 prefix: every /24 it covers. */
+static void screen_v4(struct vg_matcher *m, const struct vg_prefix *p)
+{
+    uint32_t a = (uint32_t)p->ip.a[0] << 16 | (uint32_t)p->ip.a[1] << 8 | p->ip.a[2];
+    uint32_t n = p->len >= 24 ? 1 : (uint32_t)1 << (24 - p->len);
+    a &= ~(n - 1);
+    for (uint32_t i = 0; i < n; i++) {
+        setbit(m->v4bits, a + i);
+        setbit(m->v4l1bits, (a + i) >> 4);
+    }
+    m->screen.any_v4 = true;
+}
+
+/* Screen bits for a domain name (lower case, no trailing dot): its last two labels. */
+static void screen_name(struct vg_matcher *m, const char *name)
+{
+    size_t n = strlen(name), k = n, dots = 0;
+    while (k > 0) {
+        if (name[k - 1] == '.' && ++dots == 2)
+            break;
+        k--;
+    }
+    if (dots == 0)
+        m->screen.dom1 = true;
+    if (name[k] == '-')
+        m->screen.dom_dash = true;
+    setbit(m->dombits, vg_tail_hash(name + k, n - k) & (VG_SCREEN_DOM_BITS - 1));
+    m->screen.any_dom = true;
+}
+
+/* The host of a normalised URL ("scheme://[userinfo@]host[:port]/..."), for the screen. */
+static int screen_url(struct vg_matcher *m, const char *url)
+{
+    const char *h = strstr(url, "://"), *e;
+    struct vg_prefix p;
+    bool created;
+    if (!h)
+        return VG_OK;
+    h += 3;
+    e = h + strcspn(h, "/?#");
+    for (const char *q = h; q < e; q++)
+        if (*q == '@')
+            h = q + 1;
+    if (*h == '[') {
+        const char *rb = memchr(h, ']', (size_t)(e - h));
+        if (!rb || vg_prefix_parse(h + 1, (size_t)(rb - h - 1), 0, &p) != VG_OK)
+            return VG_OK;
+        m->screen.v6 = true;
+        return vg_ipset_add(m->url_ip, &p, 0);
+    }
+    const char *c = memchr(h, ':', (size_t)(e - h));
+    if (c)
+        e = c;
+    if (e == h)
+        return VG_OK;
+    if (vg_prefix_parse(h, (size_t)(e - h), 0, &p) == VG_OK) {
+        if (p.ip.family == 4)
+            screen_v4(m, &p);
+        else
+            m->screen.v6 = true;
+        return vg_ipset_add(m->url_ip, &p, 0);
+    }
+    char name[VG_DOMAIN_MAX + 1];
+    size_t n = (size_t)(e - h);
+    if (n > VG_DOMAIN_MAX)
+        return VG_OK;
+    memcpy(name, h, n);
+    name[n] = '\0';
+    screen_name(m, name);
+    return vg_map_put(&m->url_host, name, n, &created) ? VG_OK : VG_ENOMEM;
+}
 
 static int add_listing(struct vg_matcher *m, const struct vg_ioc_row *r, const char *source,
                        time_t issued, uint32_t *idx)
@@ -58,6 +148,10 @@ static int load_ip(void *ctx, const struct vg_ioc_row *r, const char *source, co
     if ((rc = add_listing(m, r, source, issued, &idx)))
         return rc;
     m->nip++;
+    if (p.ip.family == 4)
+        screen_v4(m, &p);
+    else
+        m->screen.v6 = true;
     return vg_ipset_add(m->ip, &p, idx);
 }
 
@@ -71,8 +165,11 @@ static int load_domain(void *ctx, const struct vg_ioc_row *r, const char *source
         return vg_domainset_add(m->dom_allow, r->value, 0) == VG_ENOMEM ? VG_ENOMEM : VG_OK;
     if ((rc = add_listing(m, r, source, issued, &idx)))
         return rc;
-    m->ndom++;
     rc = vg_domainset_add(m->dom, r->value, idx);
+    if (rc == VG_OK) {
+        m->ndom++;
+        screen_name(m, r->value);
+    }
     return rc == VG_ENOMEM ? rc : VG_OK;
 }
 
@@ -91,27 +188,75 @@ static int load_url(void *ctx, const struct vg_ioc_row *r, const char *source, c
         return VG_ENOMEM;
     v->i = idx;
     m->nurl++;
+    m->screen.url = true;
+    return screen_url(m, r->value);
+}
+
+int vg_matcher_empty(struct vg_matcher **out)
+{
+    struct vg_matcher *m = calloc(1, sizeof *m);
+    *out = NULL;
+    if (!m)
+        return VG_ENOMEM;
+    vg_arena_init(&m->a);
+    vg_map_init(&m->urls);
+    vg_map_init(&m->urls_allow);
+    vg_map_init(&m->url_host);
+    m->ip = vg_ipset_new();
+    m->ip_allow = vg_ipset_new();
+    m->url_ip = vg_ipset_new();
+    m->dom = vg_domainset_new();
+    m->dom_allow = vg_domainset_new();
+    m->v4bits = calloc(V4BITS / 64, sizeof(uint64_t));
+    m->v4l1bits = calloc(V4BITS / 16 / 64, sizeof(uint64_t));
+    m->dombits = calloc(VG_SCREEN_DOM_BITS / 64, sizeof(uint64_t));
+    if (!m->ip || !m->ip_allow || !m->url_ip || !m->dom || !m->dom_allow || !m->v4bits ||
+        !m->v4l1bits || !m->dombits) {
+        vg_matcher_free(m);
+        return VG_ENOMEM;
+    }
+    m->screen.v4 = m->v4bits;
+    m->screen.v4l1 = m->v4l1bits;
+    m->screen.dom = m->dombits;
+    *out = m;
+    return VG_OK;
+}
+
+int vg_matcher_add(struct vg_matcher *m, const char *type, const char *value, const char *source,
+                   bool allow)
+{
+    struct vg_ioc_row r;
+    const char *kind = allow ? "allow" : "block";
+    memset(&r, 0, sizeof r);
+    r.type = type;
+    r.value = value;
+    if (!value || !source)
+        return VG_EINVAL;
+    if (strcmp(type, "ip") == 0)
+        return load_ip(m, &r, source, kind, 0);
+    if (strcmp(type, "domain") == 0)
+        return load_domain(m, &r, source, kind, 0);
+    if (strcmp(type, "url") == 0)
+        return load_url(m, &r, source, kind, 0);
+    return VG_EINVAL;
+}
+
+int vg_matcher_build(struct vg_matcher *m)
+{
+    int rc;
+    if ((rc = vg_ipset_build(m->ip)) || (rc = vg_ipset_build(m->ip_allow)) ||
+        (rc = vg_ipset_build(m->url_ip)))
+        return rc;
     return VG_OK;
 }
 
 int vg_matcher_new(struct vg_store *s, int mask, struct vg_matcher **out, struct vg_error *err)
 {
-    struct vg_matcher *m = calloc(1, sizeof *m);
-    int rc = VG_OK;
+    struct vg_matcher *m;
+    int rc;
     *out = NULL;
-    if (!m)
-        return vg_error_set(err, VG_ENOMEM, "out of memory");
-    vg_arena_init(&m->a);
-    vg_map_init(&m->urls);
-    vg_map_init(&m->urls_allow);
-    m->ip = vg_ipset_new();
-    m->ip_allow = vg_ipset_new();
-    m->dom = vg_domainset_new();
-    m->dom_allow = vg_domainset_new();
-    if (!m->ip || !m->ip_allow || !m->dom || !m->dom_allow) {
-        rc = vg_error_set(err, VG_ENOMEM, "out of memory");
-        goto out;
-    }
+    if ((rc = vg_matcher_empty(&m)))
+        return vg_error_set(err, rc, "out of memory");
     if (((mask & VG_MATCH_IP) && (rc = vg_store_ioc_current(s, "ip", load_ip, m, err))) ||
         ((mask & VG_MATCH_DOMAIN) &&
          (rc = vg_store_ioc_current(s, "domain", load_domain, m, err))) ||
@@ -120,7 +265,7 @@ int vg_matcher_new(struct vg_store *s, int mask, struct vg_matcher **out, struct
             vg_error_set(err, rc, "cannot load the indicators: %s", vg_strerror(rc));
         goto out;
     }
-    if ((rc = vg_ipset_build(m->ip)) || (rc = vg_ipset_build(m->ip_allow)))
+    if ((rc = vg_matcher_build(m)))
         rc = vg_error_set(err, rc, "cannot build the address set: %s", vg_strerror(rc));
 out:
     if (rc) {
@@ -141,6 +286,11 @@ void vg_matcher_free(struct vg_matcher *m)
     vg_domainset_free(m->dom_allow);
     vg_map_release(&m->urls);
     vg_map_release(&m->urls_allow);
+    vg_ipset_free(m->url_ip);
+    vg_map_release(&m->url_host);
+    free(m->v4bits);
+    free(m->v4l1bits);
+    free(m->dombits);
     free(m->list);
     vg_arena_release(&m->a);
     free(m);
@@ -181,4 +331,30 @@ const struct vg_listing *vg_matcher_url(const struct vg_matcher *m, const char *
         l = &m->list[u->i];
     free(norm);
     return l;
+}
+
+const struct vg_screen *vg_matcher_screen(const struct vg_matcher *m)
+{
+    return &m->screen;
+}
+
+bool vg_matcher_maybe_ip(const struct vg_matcher *m, const struct vg_ip *ip)
+{
+    return vg_matcher_ip(m, ip) != NULL || vg_ipset_lookup(m->url_ip, ip, NULL);
+}
+
+bool vg_matcher_maybe_name(const struct vg_matcher *m, const char *name, size_t n)
+{
+    char buf[VG_DOMAIN_MAX + 1];
+    if (n > 0 && name[n - 1] == '.')
+        n--;
+    if (n == 0 || n > VG_DOMAIN_MAX)
+        return false;
+    if (vg_matcher_domain(m, name, n))
+        return true;
+    if (!m->nurl)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        buf[i] = (char)(name[i] >= 'A' && name[i] <= 'Z' ? name[i] + ('a' - 'A') : name[i]);
+    return vg_map_get(&m->url_host, buf, n) != NULL;
 }

@@ -4,7 +4,10 @@
  */
 #include "store/internal.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+#include "core/str.h"
 
 #include "core/banned.h"
 
@@ -299,42 +302,80 @@ int vg_store_ioc_current(struct vg_store *s, const char *type,
                                    const char *kind, time_t issued),
                          void *ctx, struct vg_error *err)
 {
-    sqlite3_stmt *st =
-        vg_sql(s,
-               "SELECT i.id, i.feed_id, i.type, i.value, i.family, i.category, i.comment, i.score, "
-               "i.port, i.size, coalesce(i.first_seen, 0), coalesce(i.last_seen, 0), i.line, "
-               "s.name, s.kind, coalesce(f.issued_at, f.imported_at) FROM feed_source s "
-               "JOIN feed f ON f.id = (SELECT v.id FROM feed v WHERE v.source_id = s.id "
-               "ORDER BY v.imported_at DESC, v.id DESC LIMIT 1) "
-               "JOIN indicator i ON i.feed_id = f.id AND i.type = ? AND i.ignored = 0 "
-               "WHERE s.deleted_at IS NULL ORDER BY s.name, i.id",
-               err);
+    /* The current versions first (a few rows), then each one's indicators through
+     * the (feed_id, type, value) index: no sort, few columns. */
+    struct cur {
+        int64_t feed_id;
+        char *name, *kind;
+        time_t issued;
+    } *v = NULL;
+    size_t n = 0, cap = 0;
     int r, rc = VG_OK;
+    sqlite3_stmt *st = vg_sql(s,
+                              "SELECT f.id, s.name, s.kind, coalesce(f.issued_at, f.imported_at) "
+                              "FROM feed_source s JOIN feed f ON f.id = (SELECT v.id FROM feed v "
+                              "WHERE v.source_id = s.id ORDER BY v.imported_at DESC, v.id DESC "
+                              "LIMIT 1) WHERE s.deleted_at IS NULL ORDER BY s.name",
+                              err);
     if (!st)
         return err ? err->code : VG_EDB;
-    vg_bind_text(st, 1, type);
     while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-        struct vg_ioc_row x = {0};
-        x.id = sqlite3_column_int64(st, 0);
-        x.feed_id = sqlite3_column_int64(st, 1);
-        x.type = (const char *)sqlite3_column_text(st, 2);
-        x.value = (const char *)sqlite3_column_text(st, 3);
-        x.family = (const char *)sqlite3_column_text(st, 4);
-        x.category = (const char *)sqlite3_column_text(st, 5);
-        x.comment = (const char *)sqlite3_column_text(st, 6);
-        x.score = sqlite3_column_int(st, 7);
-        x.port = sqlite3_column_int(st, 8);
-        x.size = sqlite3_column_int64(st, 9);
-        x.first_seen = (time_t)sqlite3_column_int64(st, 10);
-        x.last_seen = (time_t)sqlite3_column_int64(st, 11);
-        x.line = sqlite3_column_int64(st, 12);
-        rc = fn(ctx, &x, (const char *)sqlite3_column_text(st, 13),
-                (const char *)sqlite3_column_text(st, 14), (time_t)sqlite3_column_int64(st, 15));
-        if (rc)
+        if (n == cap) {
+            size_t ncap = cap ? cap * 2 : 16;
+            struct cur *nv = realloc(v, ncap * sizeof *nv);
+            if (!nv) {
+                rc = VG_ENOMEM;
+                break;
+            }
+            v = nv;
+            cap = ncap;
+        }
+        v[n].feed_id = sqlite3_column_int64(st, 0);
+        v[n].name = vg_strdup((const char *)sqlite3_column_text(st, 1));
+        v[n].kind = vg_strdup((const char *)sqlite3_column_text(st, 2));
+        v[n].issued = (time_t)sqlite3_column_int64(st, 3);
+        n++;
+        if (!v[n - 1].name || !v[n - 1].kind) {
+            rc = VG_ENOMEM;
             break;
+        }
     }
     if (!rc && r != SQLITE_DONE)
-        rc = vg_sql_fail(s, err, "cannot read the current indicators");
+        rc = vg_sql_fail(s, err, "cannot read the current feeds");
     sqlite3_reset(st);
+    if (rc == VG_ENOMEM)
+        vg_error_set(err, rc, "out of memory");
+    st = rc ? NULL
+            : vg_sql(s,
+                     "SELECT value, family, size, coalesce(first_seen, 0), coalesce(last_seen, 0) "
+                     "FROM indicator INDEXED BY indicator_feed WHERE feed_id = ? AND type = ? "
+                     "AND ignored = 0 ORDER BY value",
+                     err);
+    if (!rc && !st)
+        rc = err ? err->code : VG_EDB;
+    for (size_t k = 0; rc == VG_OK && k < n; k++) {
+        sqlite3_bind_int64(st, 1, v[k].feed_id);
+        vg_bind_text(st, 2, type);
+        while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+            struct vg_ioc_row x = {0};
+            x.feed_id = v[k].feed_id;
+            x.type = type;
+            x.value = (const char *)sqlite3_column_text(st, 0);
+            x.family = (const char *)sqlite3_column_text(st, 1);
+            x.size = sqlite3_column_int64(st, 2);
+            x.first_seen = (time_t)sqlite3_column_int64(st, 3);
+            x.last_seen = (time_t)sqlite3_column_int64(st, 4);
+            if ((rc = fn(ctx, &x, v[k].name, v[k].kind, v[k].issued)))
+                break;
+        }
+        if (!rc && r != SQLITE_DONE)
+            rc = vg_sql_fail(s, err, "cannot read the current indicators");
+        sqlite3_reset(st);
+    }
+    for (size_t k = 0; k < n; k++) {
+        free(v[k].name);
+        free(v[k].kind);
+    }
+    free(v);
     return rc;
 }

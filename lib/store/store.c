@@ -364,7 +364,7 @@ int vg_store_open(const char *path, int flags, const char *actor, struct vg_stor
     }
     oflags = (flags & VG_STORE_READONLY) ? SQLITE_OPEN_READONLY
                                          : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-    if (sqlite3_open_v2(path, &s->db, oflags | SQLITE_OPEN_EXRESCODE, NULL) != SQLITE_OK) {
+    if (sqlite3_open_v2(path, &s->db, oflags | SQLITE_OPEN_EXRESCODE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
         rc = vg_error_set(err, VG_EDB, "cannot open the store '%s': %s", path,
                           s->db ? sqlite3_errmsg(s->db) : "out of memory");
         goto fail;

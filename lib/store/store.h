@@ -379,9 +379,11 @@ int vg_store_ioc_list(struct vg_store *s, int64_t feed_id, struct vg_rows *out,
 
 /*
  * The current indicators of type (a vg_ioc_type_name) of every live source:
- * the newest version of each, ignored entries left out. fn gets each with
- * its source's name and kind and the version's issued time (strings valid
- * during the call); a non-zero return stops and is returned.
+ * the newest version of each, ignored entries left out, by source name and
+ * value. fn gets each with its source's name and kind and the version's
+ * issued time (strings valid during the call); a non-zero return stops and
+ * is returned. For speed (matchers load hundreds of thousands) the row
+ * carries only feed_id, type, value, family, size, first_seen and last_seen.
  */
 int vg_store_ioc_current(struct vg_store *s, const char *type,
                          int (*fn)(void *ctx, const struct vg_ioc_row *r, const char *source,

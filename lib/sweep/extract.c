@@ -21,22 +21,13 @@
 #endif
 
 #include "sweep/sweep.h"
+#include "sweep/cls.h"
 
 #include "core/banned.h"
 
-enum {
-    C_DIGIT = 1,   /* 0-9 */
-    C_HEX = 2,     /* 0-9 a-f A-F */
-    C_ALPHA = 4,   /* a-z A-Z */
-    C_WORD = 8,    /* a domain label byte: letters, digits, '-', '_' */
-    C_V6 = 16,     /* a byte of an IPv6 text form: hex digits, ':', '.' */
-    C_URLEND = 32, /* ends a URL: whitespace, '"', '\'', '<', '>' */
-    C_SCHEME = 64, /* cannot stand before a URL scheme: letters, digits, '+', '-', '.' */
-    C_LOCAL = 128, /* e-mail local part: letters, digits, '.', '_', '%', '+', '-' */
-};
 
 /* Generated from the definitions above; bytes >= 0x80 are in no class. */
-static const uint8_t cls[256] = {
+const uint8_t vg_sweep_cls[256] = {
     0,   0,   0,   0,   0,   0,   0,   0,   0,   32,  32,  32,  32,  32,  0,   0,   0,   0,   0,
     0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   32,  0,   32,  0,   0,   128,
     0,   32,  0,   0,   0,   192, 0,   200, 208, 0,   219, 219, 219, 219, 219, 219, 219, 219, 219,
@@ -46,6 +37,7 @@ static const uint8_t cls[256] = {
     204, 204, 204, 204, 204, 204, 204, 204, 204, 0,   0,   0,   0,   0,
 };
 
+#define cls vg_sweep_cls
 #define IS(c, k) ((cls[(unsigned char)(c)] & (k)) != 0)
 
 struct ex {

@@ -21,6 +21,10 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "core/arena.h"
 #include "core/map.h"
 #include "core/str.h"
@@ -39,6 +43,7 @@ struct invhost {
 
 struct vg_sweeper {
     struct vg_matcher *m;
+    bool full; /* every line through the full extraction, no screen */
     struct vg_map inv; /* family byte + 16 address bytes -> invhost index */
     struct invhost *hosts;
     size_t nhosts;
@@ -116,6 +121,11 @@ void vg_sweeper_free(struct vg_sweeper *w)
     free(w->hosts);
     vg_arena_release(&w->a);
     free(w);
+}
+
+void vg_sweeper_set_full(struct vg_sweeper *w, bool full)
+{
+    w->full = full;
 }
 
 void vg_sweeper_counts(const struct vg_sweeper *w, size_t *ips, size_t *domains, size_t *urls)
@@ -206,6 +216,27 @@ static int sweep_line(const struct vg_sweeper *w, const char *file, size_t linen
     return VG_OK;
 }
 
+/* The number of '\n' in p[0..n). */
+static size_t count_nl(const char *p, size_t n)
+{
+    size_t c = 0, i = 0;
+#ifdef __SSE2__
+    const __m128i nl = _mm_set1_epi8('\n');
+    while (i + 16 <= n) {
+        /* Byte counters (each compare adds 0 or -1), summed before they can wrap. */
+        __m128i acc = _mm_setzero_si128();
+        for (int k = 0; k < 255 && i + 16 <= n; k++, i += 16)
+            acc = _mm_sub_epi8(
+                acc, _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p + i)), nl));
+        __m128i sum = _mm_sad_epu8(acc, _mm_setzero_si128());
+        c += (size_t)_mm_cvtsi128_si32(sum) + (size_t)_mm_extract_epi16(sum, 4);
+    }
+#endif
+    for (; i < n; i++)
+        c += p[i] == '\n';
+    return c;
+}
+
 /* Reading: a plain descriptor or zlib. */
 struct reader {
     int fd;
@@ -283,17 +314,41 @@ static void sweep_file(const struct vg_sweeper *w, const char *path, off_t off, 
         left -= (uint64_t)got;
         bool eof = got == 0;
         size_t start = 0;
-        for (;;) {
-            char *nl = memchr(buf + start, '\n', have - start);
-            if (!nl)
-                break;
-            size_t end = (size_t)(nl - buf), n = end - start;
-            if (n && buf[end - 1] == '\r')
-                n--;
-            if ((rc = sweep_line(w, path, lineno, buf + start, n, res)))
-                break;
-            lineno++;
-            start = end + 1;
+        if (w->full) {
+            for (;;) {
+                char *nl = memchr(buf + start, '\n', have - start);
+                if (!nl)
+                    break;
+                size_t end = (size_t)(nl - buf), n = end - start;
+                if (n && buf[end - 1] == '\r')
+                    n--;
+                if ((rc = sweep_line(w, path, lineno, buf + start, n, res)))
+                    break;
+                lineno++;
+                start = end + 1;
+            }
+        } else {
+            /* The complete lines: the screen finds the few that need a full look. */
+            const char *last = have ? memrchr(buf, '\n', have) : NULL;
+            size_t lim = last ? (size_t)(last - buf) + 1 : 0, counted = 0;
+            while (start < lim) {
+                size_t f = vg_screen_find(w->m, buf, start, lim);
+                if (f >= lim)
+                    break;
+                const char *ls = memrchr(buf + start, '\n', f - start);
+                size_t lstart = ls ? (size_t)(ls - buf) + 1 : start;
+                size_t lend = (size_t)((const char *)memchr(buf + f, '\n', lim - f) - buf);
+                size_t n = lend - lstart;
+                lineno += count_nl(buf + counted, lstart - counted);
+                counted = lstart;
+                if (n && buf[lend - 1] == '\r')
+                    n--;
+                if ((rc = sweep_line(w, path, lineno, buf + lstart, n, res)))
+                    break;
+                start = lend + 1;
+            }
+            lineno += count_nl(buf + counted, lim - counted);
+            start = lim;
         }
         if (rc)
             break;

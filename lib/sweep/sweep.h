@@ -63,6 +63,22 @@ typedef int (*vg_token_fn)(void *ctx, const struct vg_token *t);
  */
 size_t vg_extract_line(const char *line, size_t n, int mask, vg_token_fn fn, void *ctx);
 
+/* ---- the screen ------------------------------------------------------------ */
+
+struct vg_matcher;
+
+/*
+ * The sweep's fast path over buf[from..end) (many lines; from is a line
+ * start): the offset of the first place where a token may be listed in m,
+ * or end. The line holding it must then go through vg_extract_line and the
+ * exact lookups; lines before it hold nothing listed. One-sided by design:
+ * it never skips a token that vg_extract_line would find and m would match.
+ */
+size_t vg_screen_find(const struct vg_matcher *m, const char *buf, size_t from, size_t end);
+/* The same without the AVX2 code (what runs on CPUs without it; for tests). */
+size_t vg_screen_find_portable(const struct vg_matcher *m, const char *buf, size_t from,
+                               size_t end);
+
 /* ---- sweeping files ------------------------------------------------------ */
 
 #include <stdint.h>
@@ -81,6 +97,8 @@ struct vg_sweeper;
 
 int vg_sweeper_new(struct vg_store *s, struct vg_sweeper **out, struct vg_error *err);
 void vg_sweeper_free(struct vg_sweeper *w);
+/* Look at every line with the full extraction instead of the screen (slow; for checking). */
+void vg_sweeper_set_full(struct vg_sweeper *w, bool full);
 /* Indicators loaded, by kind. */
 void vg_sweeper_counts(const struct vg_sweeper *w, size_t *ips, size_t *domains, size_t *urls);
 
