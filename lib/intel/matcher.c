@@ -13,6 +13,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "core/map.h"
 #include "core/banned.h"
@@ -25,8 +26,11 @@ struct vg_matcher {
     size_t n, cap;
     size_t nip, ndom, nurl;
     struct vg_arena a;
+    const char *last_source;
     /* The screen, and the hosts of listed URLs for its exact checks. */
     struct vg_screen screen;
+    uint64_t *bits; /* one block for the three maps below, on huge pages where the kernel allows */
+    size_t bits_len;
     uint64_t *v4bits, *v4l1bits, *dombits;
     struct vg_ipset *url_ip;
     struct vg_map url_host; /* lower-case host name -> 1 */
@@ -124,7 +128,10 @@ static int add_listing(struct vg_matcher *m, const struct vg_ioc_row *r, const c
     }
     struct vg_listing *l = &m->list[m->n];
     l->value = vg_arena_strdup(&m->a, r->value);
-    l->source = vg_arena_strdup(&m->a, source);
+    /* Rows come by source: one copy of each source's name. */
+    if (!m->last_source || strcmp(m->last_source, source) != 0)
+        m->last_source = vg_arena_strdup(&m->a, source);
+    l->source = m->last_source;
     l->family = r->family ? vg_arena_strdup(&m->a, r->family) : NULL;
     l->issued = issued;
     l->seen = r->last_seen ? r->last_seen : r->first_seen ? r->first_seen : issued;
@@ -207,11 +214,21 @@ int vg_matcher_empty(struct vg_matcher **out)
     m->url_ip = vg_ipset_new();
     m->dom = vg_domainset_new();
     m->dom_allow = vg_domainset_new();
-    m->v4bits = calloc(V4BITS / 64, sizeof(uint64_t));
-    m->v4l1bits = calloc(V4BITS / 16 / 64, sizeof(uint64_t));
-    m->dombits = calloc(VG_SCREEN_DOM_BITS / 64, sizeof(uint64_t));
-    if (!m->ip || !m->ip_allow || !m->url_ip || !m->dom || !m->dom_allow || !m->v4bits ||
-        !m->v4l1bits || !m->dombits) {
+    /* The screen's maps are read at random for every address of a log: on 4 KiB pages
+     * each read would also miss the TLB. */
+    m->bits_len = (V4BITS + V4BITS / 16 + VG_SCREEN_DOM_BITS) / 8;
+    m->bits = mmap(NULL, m->bits_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m->bits == MAP_FAILED) {
+        m->bits = NULL;
+    } else {
+#ifdef MADV_HUGEPAGE
+        madvise(m->bits, m->bits_len, MADV_HUGEPAGE);
+#endif
+        m->v4bits = m->bits;
+        m->v4l1bits = m->v4bits + V4BITS / 64;
+        m->dombits = m->v4l1bits + V4BITS / 16 / 64;
+    }
+    if (!m->ip || !m->ip_allow || !m->url_ip || !m->dom || !m->dom_allow || !m->bits) {
         vg_matcher_free(m);
         return VG_ENOMEM;
     }
@@ -288,9 +305,8 @@ void vg_matcher_free(struct vg_matcher *m)
     vg_map_release(&m->urls_allow);
     vg_ipset_free(m->url_ip);
     vg_map_release(&m->url_host);
-    free(m->v4bits);
-    free(m->v4l1bits);
-    free(m->dombits);
+    if (m->bits)
+        munmap(m->bits, m->bits_len);
     free(m->list);
     vg_arena_release(&m->a);
     free(m);

@@ -191,10 +191,64 @@ static const char m003_findings[] =
     ");\n"
     "CREATE INDEX finding_event_finding ON finding_event(finding_id, at);\n";
 
+/* Malware scans, their detections, and the quarantine vault's records. */
+static const char m004_scans[] =
+    "CREATE TABLE scan (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  host_id INTEGER REFERENCES host(id),\n"
+    "  hostname TEXT NOT NULL,\n"
+    "  roots TEXT NOT NULL,\n"
+    "  started_at INTEGER NOT NULL,\n"
+    "  finished_at INTEGER,\n"
+    "  files INTEGER NOT NULL DEFAULT 0,\n"
+    "  bytes INTEGER NOT NULL DEFAULT 0,\n"
+    "  skipped INTEGER NOT NULL DEFAULT 0,\n"
+    "  errors INTEGER NOT NULL DEFAULT 0,\n"
+    "  detections INTEGER NOT NULL DEFAULT 0,\n"
+    "  rules_version TEXT,\n"
+    "  feeds_version TEXT,\n"
+    "  import_sha256 TEXT UNIQUE\n"
+    ");\n"
+    "CREATE INDEX scan_host ON scan(host_id, started_at);\n"
+    "CREATE TABLE scan_detection (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  scan_id INTEGER NOT NULL REFERENCES scan(id),\n"
+    "  path TEXT NOT NULL,\n"
+    "  sha256 TEXT,\n"
+    "  rule TEXT NOT NULL,\n"
+    "  kind TEXT NOT NULL CHECK (kind IN ('yara', 'hash')),\n"
+    "  feed TEXT,\n"
+    "  finding_id INTEGER REFERENCES finding(id)\n"
+    ");\n"
+    "CREATE INDEX scan_detection_scan ON scan_detection(scan_id);\n"
+    "CREATE TABLE quarantine (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  host_id INTEGER REFERENCES host(id),\n"
+    "  hostname TEXT NOT NULL,\n"
+    "  original_path TEXT NOT NULL,\n"
+    "  uid INTEGER NOT NULL,\n"
+    "  gid INTEGER NOT NULL,\n"
+    "  owner TEXT,\n"
+    "  grp TEXT,\n"
+    "  mode INTEGER NOT NULL,\n"
+    "  size INTEGER NOT NULL,\n"
+    "  atime_ns INTEGER NOT NULL,\n"
+    "  mtime_ns INTEGER NOT NULL,\n"
+    "  sha256 TEXT NOT NULL,\n"
+    "  detection TEXT NOT NULL,\n"
+    "  vault_name TEXT NOT NULL UNIQUE,\n"
+    "  quarantined_at INTEGER NOT NULL,\n"
+    "  restored_at INTEGER,\n"
+    "  restored_to TEXT,\n"
+    "  purged_at INTEGER,\n"
+    "  finding_id INTEGER REFERENCES finding(id)\n"
+    ");\n";
+
 const struct vg_migration vg_migrations[] = {
     {1, "inventory, contacts, duty roster, audit", m001_inventory},
     {2, "threat-intel feeds, versions and indicators", m002_feeds},
     {3, "findings and their status history", m003_findings},
+    {4, "malware scans, detections and the quarantine", m004_scans},
 };
 
 const size_t vg_nmigrations = sizeof vg_migrations / sizeof vg_migrations[0];

@@ -423,6 +423,111 @@ int vg_store_finding_count(struct vg_store *s, const struct vg_finding_filter *f
 /* The time of the newest audit record of action, or 0. */
 int vg_store_audit_last(struct vg_store *s, const char *action, time_t *at, struct vg_error *err);
 
+/* ---- malware scans and the quarantine ----------------------------------- */
+
+struct vg_scan_row {
+    int64_t id;
+    int64_t host_id;      /* 0: the machine is not in the inventory */
+    const char *hostname; /* as scanned */
+    const char *unit;     /* the host's unit (lists), or NULL */
+    const char *roots;    /* JSON array text */
+    time_t started_at, finished_at;
+    int64_t files, bytes, skipped, errors, detections;
+    const char *rules_version, *feeds_version; /* content hashes, or NULL */
+    const char *import_sha256;                 /* of the result file it came from, or NULL */
+};
+
+/* Insert a scan (r->id set); vg_store_scan_finish writes the counts and the end. */
+int vg_store_scan_add(struct vg_store *s, struct vg_scan_row *r, struct vg_error *err);
+int vg_store_scan_finish(struct vg_store *s, const struct vg_scan_row *r, struct vg_error *err);
+/* The scan imported from a result file with this SHA-256: VG_ENOTFOUND if none. */
+int vg_store_scan_by_import(struct vg_store *s, const char *sha256, int64_t *id,
+                            struct vg_error *err);
+/* Newest first; host_id > 0 limits to one host. limit 0: all. */
+int vg_store_scan_list(struct vg_store *s, int64_t host_id, int64_t limit, struct vg_rows *out,
+                       struct vg_error *err);
+
+struct vg_scan_detection {
+    int64_t id, scan_id;
+    const char *path;   /* "bundle.zip!dir/x.exe" for an archive member */
+    const char *sha256; /* of the file (or member) */
+    const char *rule;   /* YARA rule, or the listed hash */
+    const char *kind;   /* "yara" or "hash" */
+    const char *feed;   /* the rule's namespace/file, or the hash feed / .hdb file */
+    int64_t finding_id; /* 0: none */
+};
+
+int vg_store_scan_detection_add(struct vg_store *s, struct vg_scan_detection *d,
+                                struct vg_error *err);
+int vg_store_scan_detection_list(struct vg_store *s, int64_t scan_id, struct vg_rows *out,
+                                 struct vg_error *err);
+
+/* Scan coverage: every live host of the inventory (scanned or not) and every
+ * unassigned hostname that was scanned, botnet-listed hosts first (open botnet
+ * finding), then security level from 5 down, then servers first, then name. */
+struct vg_scan_coverage {
+    int64_t host_id; /* 0: unassigned */
+    const char *hostname, *unit, *role;
+    int level; /* highest level of its systems, 0: none */
+    bool botnet;
+    int64_t scans;
+    time_t last_scan; /* 0: never */
+    int64_t last_files, last_detections;
+};
+
+int vg_store_scan_coverage(struct vg_store *s, struct vg_rows *out, struct vg_error *err);
+
+struct vg_quarantine_row {
+    int64_t id;
+    int64_t host_id; /* 0: not in the inventory */
+    const char *hostname;
+    const char *original_path;
+    int64_t uid, gid;
+    const char *owner, *group; /* names at quarantine time, or NULL */
+    int64_t mode;              /* st_mode bits (permissions and type) */
+    int64_t size;
+    int64_t atime_ns, mtime_ns;
+    const char *sha256;     /* of the original bytes */
+    const char *detection;  /* what was found: rule or indicator */
+    const char *vault_name; /* the entry's file name in the vault */
+    time_t quarantined_at;
+    time_t restored_at; /* 0: not restored */
+    const char *restored_to;
+    time_t purged_at; /* 0: not purged */
+    int64_t finding_id;
+};
+
+int vg_store_quarantine_add(struct vg_store *s, struct vg_quarantine_row *r,
+                            struct vg_error *err);
+/* VG_ENOTFOUND if there is no such entry. */
+int vg_store_quarantine_get(struct vg_store *s, int64_t id, struct vg_rows *out,
+                            struct vg_error *err);
+/* Newest first; all entries, restored and purged ones included. */
+int vg_store_quarantine_list(struct vg_store *s, struct vg_rows *out, struct vg_error *err);
+int vg_store_quarantine_restored(struct vg_store *s, int64_t id, const char *to, time_t at,
+                                 struct vg_error *err);
+int vg_store_quarantine_purged(struct vg_store *s, int64_t id, time_t at, struct vg_error *err);
+/* Bytes held in the vault: entries neither restored nor purged. */
+int vg_store_quarantine_bytes(struct vg_store *s, int64_t *bytes, struct vg_error *err);
+
+/* The incremental scan cache: a file of its own (see scan_cache.c). */
+struct vg_scan_cache;
+
+struct vg_cache_entry {
+    uint64_t dev, ino;
+    int64_t size, mtime_ns, ctime_ns;
+};
+
+int vg_scan_cache_open(const char *path, struct vg_scan_cache **out, struct vg_error *err);
+void vg_scan_cache_close(struct vg_scan_cache *c);
+/* The entries found clean at this version (rules and feeds). */
+int vg_scan_cache_load(struct vg_scan_cache *c, const char *version,
+                       int (*fn)(void *ctx, const struct vg_cache_entry *e), void *ctx,
+                       struct vg_error *err);
+/* Record n clean files at version, replacing what was known of them. */
+int vg_scan_cache_put(struct vg_scan_cache *c, const char *version,
+                      const struct vg_cache_entry *e, size_t n, struct vg_error *err);
+
 /* ---- overview ---------------------------------------------------------- */
 
 struct vg_counts {

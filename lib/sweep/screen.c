@@ -423,13 +423,66 @@ static bool quad_at(const struct vg_matcher *m, const struct vg_screen *sc, cons
     return b > a && quad(s + a, b - a, o) && check_v4(m, sc, o);
 }
 
-/* A number of 1-3 digits at p (bytes up to p[2] readable). */
+/* A number of 1-3 digits at p (bytes up to p[2] readable; len 1-3), without branches. */
 static inline unsigned field(const char *p, unsigned len)
 {
+    static const uint8_t mul[4][3] = {{0, 0, 0}, {1, 0, 0}, {10, 1, 0}, {100, 10, 1}};
     unsigned d0 = (unsigned)(unsigned char)p[0] - '0', d1 = (unsigned)(unsigned char)p[1] - '0',
              d2 = (unsigned)(unsigned char)p[2] - '0';
-    unsigned v2 = d0 * 10 + d1, v3 = d0 * 100 + d1 * 10 + d2;
-    return len == 1 ? d0 : len == 2 ? v2 : v3;
+    return d0 * mul[len][0] + d1 * mul[len][1] + d2 * mul[len][2];
+}
+
+/*
+ * Dotted quads wait in a short queue, their /20 bit prefetched, so that the
+ * bit reads (the map is too big for the nearest caches) overlap instead of
+ * stalling one after another. Before anything is returned the queue is
+ * drained in order, so the first place found is still the first in the text.
+ */
+#define PEND 8 /* a power of two */
+
+struct pend {
+    size_t i;
+    uint8_t o[4];
+};
+
+/* A ring of pending quads, oldest at head. */
+struct ring {
+    struct pend e[PEND];
+    unsigned head, n;
+};
+
+/* The first queued quad that is listed, else limit; the ring is emptied. */
+static size_t drain(const struct vg_matcher *m, const struct vg_screen *sc, struct ring *r,
+                    size_t limit)
+{
+    unsigned n = r->n, h = r->head;
+    r->n = 0;
+    for (unsigned k = 0; k < n; k++)
+        if (check_v4(m, sc, r->e[(h + k) % PEND].o))
+            return r->e[(h + k) % PEND].i;
+    return limit;
+}
+
+/* Queue a quad (its /20 bit prefetched); when the ring is full the oldest is
+ * checked first: its position if listed, else SIZE_MAX. */
+static inline size_t push(const struct vg_matcher *m, const struct vg_screen *sc, struct ring *r,
+                          size_t i, const uint8_t o[4])
+{
+    size_t found = SIZE_MAX;
+    uint32_t n24 = (uint32_t)o[0] << 16 | (uint32_t)o[1] << 8 | o[2];
+    __builtin_prefetch(&sc->v4l1[n24 >> 10]);
+    if (r->n == PEND) {
+        struct pend *old = &r->e[r->head];
+        if (check_v4(m, sc, old->o))
+            found = old->i;
+        r->head = (r->head + 1) % PEND;
+        r->n--;
+    }
+    struct pend *e = &r->e[(r->head + r->n) % PEND];
+    e->i = i;
+    memcpy(e->o, o, 4);
+    r->n++;
+    return found;
 }
 
 /*
@@ -450,6 +503,7 @@ AVX2 static size_t find_avx2(const struct vg_matcher *m, const struct vg_screen 
     struct blk cur = {0}, nxt = {0};
     uint64_t prev_dig = 0;
     bool dotted;
+    struct ring pq = {.head = 0, .n = 0};
 
     if (end - from < 128)
         return find_scalar(m, sc, s, from, from, from, from, end);
@@ -498,7 +552,7 @@ AVX2 static size_t find_avx2(const struct vg_matcher *m, const struct vg_screen 
                                        s[q] != '?' && s[q] != '#';
                      q++)
                     if ((unsigned char)s[q] >= 0x80)
-                        return i;
+                        return drain(m, sc, &pq, i);
             } else if (v6a & bit) {
                 classify_extra(s + p, &cur);
                 classify_extra(s + p + 64, &nxt);
@@ -506,7 +560,7 @@ AVX2 static size_t find_avx2(const struct vg_matcher *m, const struct vg_screen 
                 u128 right = ~join(cur.v6, nxt.v6) & span(j, 128);
                 if (!left || !right) {
                     if (colon_run(m, sc, s, from, i, end, &re, &dotted))
-                        return i;
+                        return drain(m, sc, &pq, i);
                 } else {
                     unsigned a = 64 - (unsigned)__builtin_clzll(left), b = ctz128(right), te = b;
                     u128 c = join(cur.col, nxt.col) & span(a, b);
@@ -521,7 +575,7 @@ AVX2 static size_t find_avx2(const struct vg_matcher *m, const struct vg_screen 
                         vg_ip_parse(s + p + a, te - a, &ip) == 0 &&
                         (ip.family == 4 ? sc->any_v4 && check_v4(m, sc, ip.a)
                                         : sc->v6 && vg_matcher_maybe_ip(m, &ip)))
-                        return i;
+                        return drain(m, sc, &pq, i);
                 }
                 v6_end = re;
                 v6a &= from_bit(re - p);
@@ -532,7 +586,7 @@ AVX2 static size_t find_avx2(const struct vg_matcher *m, const struct vg_screen 
                 u128 right = ~join(cur.wd, nxt.wd) & span(j, 128);
                 if (!left || !right || sc->dom1 || sc->dom_dash) {
                     if (dot_run_at(m, sc, s, from, i, end, &re))
-                        return i;
+                        return drain(m, sc, &pq, i);
                 } else {
                     unsigned a = 64 - (unsigned)__builtin_clzll(left), b = ctz128(right), te = b;
                     u128 d = dot & span(a, b);
@@ -549,7 +603,7 @@ AVX2 static size_t find_avx2(const struct vg_matcher *m, const struct vg_screen 
                         if (d1 + 1 < te && (K(s[p + d1 + 1]) & C_ALPHA) &&
                             dom_bit(sc, s + p + k, te - k) &&
                             vg_matcher_maybe_name(m, s + p + a, te - a))
-                            return i;
+                            return drain(m, sc, &pq, i);
                     }
                 }
                 dom_end = re;
@@ -560,7 +614,7 @@ AVX2 static size_t find_avx2(const struct vg_matcher *m, const struct vg_screen 
                 u128 right = ~dd & span(j, 128);
                 if (!left || !right) {
                     if (quad_at(m, sc, s, from, i, end, &re))
-                        return i;
+                        return drain(m, sc, &pq, i);
                 } else {
                     unsigned a = 64 - (unsigned)__builtin_clzll(left), b = ctz128(right), te = b;
                     u128 d = dot & span(a, b);
@@ -575,15 +629,16 @@ AVX2 static size_t find_avx2(const struct vg_matcher *m, const struct vg_screen 
                         unsigned p1 = ctz128(d), p3 = top128(d);
                         unsigned p2 = ctz128(d & ~((u128)1 << p1));
                         unsigned l0 = p1 - a, l1 = p2 - p1 - 1, l2 = p3 - p2 - 1, l3 = te - p3 - 1;
-                        if (l0 - 1 < 3 && l1 - 1 < 3 && l2 - 1 < 3 && l3 - 1 < 3) {
+                        if ((l0 - 1 < 3) & (l1 - 1 < 3) & (l2 - 1 < 3) & (l3 - 1 < 3)) {
                             const char *q = s + p;
                             unsigned f0 = field(q + a, l0), f1 = field(q + p1 + 1, l1),
                                      f2 = field(q + p2 + 1, l2), f3 = field(q + p3 + 1, l3);
                             if ((f0 | f1 | f2 | f3) < 256) {
                                 uint8_t o[4] = {(uint8_t)f0, (uint8_t)f1, (uint8_t)f2,
                                                 (uint8_t)f3};
-                                if (check_v4(m, sc, o))
-                                    return i;
+                                size_t f = push(m, sc, &pq, i, o);
+                                if (f != SIZE_MAX)
+                                    return f;
                             }
                         }
                     }
@@ -593,6 +648,8 @@ AVX2 static size_t find_avx2(const struct vg_matcher *m, const struct vg_screen 
             }
         }
     }
+    if ((re = drain(m, sc, &pq, SIZE_MAX)) != SIZE_MAX)
+        return re;
     return find_scalar(m, sc, s, from, p, p, p, end);
 }
 
