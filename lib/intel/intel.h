@@ -320,14 +320,16 @@ int vg_matcher_build(struct vg_matcher *m);
  *   - dom: a bit per vg_tail_hash of the last two labels ("evil.example") of
  *     a listed domain or a listed URL's host name (of the only label when
  *     there is one: dom1);
- *   - dom_dash: some key begins with '-' (a name whose label a '-' starts);
- *   - v6: IPv6 prefixes (or URL hosts) are listed; url: URLs are listed.
+ *   - dom_dash: a listed name has a label that begins with '-';
+ *   - v6: IPv6 prefixes (or URL hosts) are listed; url: URLs are listed;
+ *     url_odd: a listed URL's host is a name whose last label does not start
+ *     with a letter (the extractor does not take it as a domain of its own).
  */
 #define VG_SCREEN_DOM_BITS (1u << 20)
 
 struct vg_screen {
     const uint64_t *v4, *v4l1, *dom;
-    bool any_v4, any_dom, dom1, dom_dash, v6, url;
+    bool any_v4, any_dom, dom1, dom_dash, v6, url, url_odd;
 };
 
 const struct vg_screen *vg_matcher_screen(const struct vg_matcher *m);

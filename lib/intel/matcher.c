@@ -56,6 +56,28 @@ static void screen_v4(struct vg_matcher *m, const struct vg_prefix *p)
     m->screen.any_v4 = true;
 }
 
+/*
+ * An IPv6 prefix. One that covers IPv4-mapped space (::ffff:0:0/96; ::/8 of
+ * a bogon list does) also lists IPv4 addresses, which are matched as IPv4.
+ */
+static void screen_v6(struct vg_matcher *m, const struct vg_prefix *p)
+{
+    static const uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    unsigned bits = p->len < 96 ? p->len : 96;
+    bool covers = true;
+    m->screen.v6 = true;
+    for (unsigned i = 0; i < bits && covers; i++)
+        covers = ((p->ip.a[i / 8] ^ mapped[i / 8]) & (0x80 >> (i % 8))) == 0;
+    if (covers) {
+        struct vg_prefix v4;
+        memset(&v4, 0, sizeof v4);
+        v4.ip.family = 4;
+        v4.len = p->len <= 96 ? 0 : (uint8_t)(p->len - 96);
+        memcpy(v4.ip.a, p->ip.a + 12, 4);
+        screen_v4(m, &v4);
+    }
+}
+
 /* Screen bits for a domain name (lower case, no trailing dot): its last two labels. */
 static void screen_name(struct vg_matcher *m, const char *name)
 {
@@ -67,8 +89,10 @@ static void screen_name(struct vg_matcher *m, const char *name)
     }
     if (dots == 0)
         m->screen.dom1 = true;
-    if (name[k] == '-')
-        m->screen.dom_dash = true;
+    /* A label that starts with '-' (a name a '-' may glue to what stands before it). */
+    for (size_t i = 0; i < n; i++)
+        if (name[i] == '-' && (i == 0 || name[i - 1] == '.'))
+            m->screen.dom_dash = true;
     setbit(m->dombits, vg_tail_hash(name + k, n - k) & (VG_SCREEN_DOM_BITS - 1));
     m->screen.any_dom = true;
 }
@@ -90,7 +114,10 @@ static int screen_url(struct vg_matcher *m, const char *url)
         const char *rb = memchr(h, ']', (size_t)(e - h));
         if (!rb || vg_prefix_parse(h + 1, (size_t)(rb - h - 1), 0, &p) != VG_OK)
             return VG_OK;
-        m->screen.v6 = true;
+        if (p.ip.family == 4)
+            screen_v4(m, &p);
+        else
+            screen_v6(m, &p);
         return vg_ipset_add(m->url_ip, &p, 0);
     }
     const char *c = memchr(h, ':', (size_t)(e - h));
@@ -102,7 +129,7 @@ static int screen_url(struct vg_matcher *m, const char *url)
         if (p.ip.family == 4)
             screen_v4(m, &p);
         else
-            m->screen.v6 = true;
+            screen_v6(m, &p);
         return vg_ipset_add(m->url_ip, &p, 0);
     }
     char name[VG_DOMAIN_MAX + 1];
@@ -112,6 +139,13 @@ static int screen_url(struct vg_matcher *m, const char *url)
     memcpy(name, h, n);
     name[n] = '\0';
     screen_name(m, name);
+    /* The log's extractor takes a name as a domain only when its last label starts
+     * with a letter; a URL is matched whatever its host: such hosts are checked at
+     * each "://" of a log. */
+    const char *last = strrchr(name, '.');
+    last = last ? last + 1 : name;
+    if (!((*last >= 'a' && *last <= 'z') || (*last >= 'A' && *last <= 'Z')))
+        m->screen.url_odd = true;
     return vg_map_put(&m->url_host, name, n, &created) ? VG_OK : VG_ENOMEM;
 }
 
@@ -158,7 +192,7 @@ static int load_ip(void *ctx, const struct vg_ioc_row *r, const char *source, co
     if (p.ip.family == 4)
         screen_v4(m, &p);
     else
-        m->screen.v6 = true;
+        screen_v6(m, &p);
     return vg_ipset_add(m->ip, &p, idx);
 }
 
@@ -364,7 +398,15 @@ bool vg_matcher_maybe_name(const struct vg_matcher *m, const char *name, size_t 
     char buf[VG_DOMAIN_MAX + 1];
     if (n > 0 && name[n - 1] == '.')
         n--;
-    if (n == 0 || n > VG_DOMAIN_MAX)
+    /* A listed name is at most 253 bytes: a longer one can only match by a parent. */
+    while (n > VG_DOMAIN_MAX) {
+        const char *dot = memchr(name, '.', n);
+        if (!dot)
+            return false;
+        n -= (size_t)(dot + 1 - name);
+        name = dot + 1;
+    }
+    if (n == 0)
         return false;
     if (vg_matcher_domain(m, name, n))
         return true;

@@ -174,15 +174,40 @@ static bool dot_run(const struct vg_matcher *m, const struct vg_screen *sc, cons
         if (sc->dom1 && dom_bit(sc, s + d1 + 1, te - d1 - 1) &&
             vg_matcher_maybe_name(m, s + a, te - a))
             return true;
-        if (sc->dom_dash)
-            for (size_t q = k; q < d1; q++)
-                if (s[q] == '-' && dom_bit(sc, s + q, te - q) &&
-                    vg_matcher_maybe_name(m, s + q, te - q))
+        if (sc->dom_dash) {
+            /* Right after an IPv6 address the extractor's name starts at a '-'. */
+            for (size_t q = a; q < te && s[q] != '.'; q++)
+                if (s[q] == '-' && vg_matcher_maybe_name(m, s + q, te - q))
                     return true;
+        }
     }
     if (sc->any_v4 && dots >= 3 && (f & C_DIGIT))
         return v4_inside(m, sc, s, a, b);
     return false;
+}
+
+/*
+ * The host after the "://" at i: one with non-ASCII bytes (its IDN form may
+ * be listed), or, when a listed URL's host is a name the extractor would not
+ * take as a domain (url_odd), one that such a URL names.
+ */
+static bool url_host(const struct vg_matcher *m, const struct vg_screen *sc, const char *s,
+                     size_t i, size_t end)
+{
+    size_t h = i + 3, e;
+    for (e = h; e < end && !(K(s[e]) & C_URLEND) && s[e] != '/' && s[e] != '?' && s[e] != '#';
+         e++) {
+        if ((unsigned char)s[e] >= 0x80)
+            return true;
+        if (s[e] == '@')
+            h = e + 1;
+    }
+    if (!sc->url_odd || h >= e || s[h] == '[')
+        return false;
+    const char *c = memchr(s + h, ':', e - h);
+    if (c)
+        e = (size_t)(c - s);
+    return e > h && vg_matcher_maybe_name(m, s + h, e - h);
 }
 
 /*
@@ -197,13 +222,9 @@ static bool colon_run(const struct vg_matcher *m, const struct vg_screen *sc, co
     struct vg_ip ip;
 
     *dotted = false;
-    /* A URL whose host has non-ASCII bytes: its IDN form may be listed. */
-    if (sc->url && i + 2 < end && s[i + 1] == '/' && s[i + 2] == '/') {
-        for (size_t q = i + 3;
-             q < end && !(K(s[q]) & C_URLEND) && s[q] != '/' && s[q] != '?' && s[q] != '#'; q++)
-            if ((unsigned char)s[q] >= 0x80)
-                return true;
-    }
+    if (sc->url && i + 2 < end && s[i + 1] == '/' && s[i + 2] == '/' &&
+        url_host(m, sc, s, i, end))
+        return true;
     while (a > from && (K(s[a - 1]) & C_V6))
         a--;
     for (; b < end && (K(s[b]) & C_V6); b++) {
@@ -295,27 +316,40 @@ struct blk {
 };
 
 /* Nibble classes: a byte is in a class when its low and high nibble entries share the bit. */
-enum { N_DIGIT = 1, N_COLON = 2, N_DASH = 4, N_DOT = 8, N_AL1 = 16, N_AL2 = 32, N_UNDER = 64, N_HEXL = 128 };
+#define B(x) ((char)(x))
+enum {
+    N_DIGIT = 1,
+    N_COLON = 2,
+    N_DASH = 4,
+    N_DOT = 8,
+    N_AL1 = 16,
+    N_AL2 = 32,
+    N_UNDER = 64,
+    N_HEXL = 128
+};
 
 /* The classes of 32 bytes: low and high nibble entries ANDed. */
 AVX2 static inline __m256i nibbles(__m256i v)
 {
     /* Low nibble 0-f, high nibble 0-f (bytes >= 0x80 have high nibble 8-f: no class). */
     const __m256i lo_t = _mm256_setr_epi8(
-        N_DIGIT | N_AL2, N_DIGIT | N_AL1 | N_AL2 | N_HEXL, N_DIGIT | N_AL1 | N_AL2 | N_HEXL,
-        N_DIGIT | N_AL1 | N_AL2 | N_HEXL, N_DIGIT | N_AL1 | N_AL2 | N_HEXL,
-        N_DIGIT | N_AL1 | N_AL2 | N_HEXL, N_DIGIT | N_AL1 | N_AL2 | N_HEXL, N_DIGIT | N_AL1 | N_AL2,
-        N_DIGIT | N_AL1 | N_AL2, N_DIGIT | N_AL1 | N_AL2, N_COLON | N_AL1 | N_AL2, N_AL1, N_AL1,
-        N_DASH | N_AL1, N_DOT | N_AL1, N_AL1 | N_UNDER, N_DIGIT | N_AL2,
-        N_DIGIT | N_AL1 | N_AL2 | N_HEXL, N_DIGIT | N_AL1 | N_AL2 | N_HEXL,
-        N_DIGIT | N_AL1 | N_AL2 | N_HEXL, N_DIGIT | N_AL1 | N_AL2 | N_HEXL,
-        N_DIGIT | N_AL1 | N_AL2 | N_HEXL, N_DIGIT | N_AL1 | N_AL2 | N_HEXL, N_DIGIT | N_AL1 | N_AL2,
-        N_DIGIT | N_AL1 | N_AL2, N_DIGIT | N_AL1 | N_AL2, N_COLON | N_AL1 | N_AL2, N_AL1, N_AL1,
-        N_DASH | N_AL1, N_DOT | N_AL1, N_AL1 | N_UNDER);
+        B(N_DIGIT | N_AL2), B(N_DIGIT | N_AL1 | N_AL2 | N_HEXL),
+        B(N_DIGIT | N_AL1 | N_AL2 | N_HEXL), B(N_DIGIT | N_AL1 | N_AL2 | N_HEXL),
+        B(N_DIGIT | N_AL1 | N_AL2 | N_HEXL), B(N_DIGIT | N_AL1 | N_AL2 | N_HEXL),
+        B(N_DIGIT | N_AL1 | N_AL2 | N_HEXL), B(N_DIGIT | N_AL1 | N_AL2), B(N_DIGIT | N_AL1 | N_AL2),
+        B(N_DIGIT | N_AL1 | N_AL2), B(N_COLON | N_AL1 | N_AL2), B(N_AL1), B(N_AL1),
+        B(N_DASH | N_AL1), B(N_DOT | N_AL1), B(N_AL1 | N_UNDER), B(N_DIGIT | N_AL2),
+        B(N_DIGIT | N_AL1 | N_AL2 | N_HEXL), B(N_DIGIT | N_AL1 | N_AL2 | N_HEXL),
+        B(N_DIGIT | N_AL1 | N_AL2 | N_HEXL), B(N_DIGIT | N_AL1 | N_AL2 | N_HEXL),
+        B(N_DIGIT | N_AL1 | N_AL2 | N_HEXL), B(N_DIGIT | N_AL1 | N_AL2 | N_HEXL),
+        B(N_DIGIT | N_AL1 | N_AL2), B(N_DIGIT | N_AL1 | N_AL2), B(N_DIGIT | N_AL1 | N_AL2),
+        B(N_COLON | N_AL1 | N_AL2), B(N_AL1), B(N_AL1), B(N_DASH | N_AL1), B(N_DOT | N_AL1),
+        B(N_AL1 | N_UNDER));
     const __m256i hi_t = _mm256_setr_epi8(
-        0, 0, N_DASH | N_DOT, N_DIGIT | N_COLON, N_AL1 | N_HEXL, N_AL2 | N_UNDER, N_AL1 | N_HEXL,
-        N_AL2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, N_DASH | N_DOT, N_DIGIT | N_COLON, N_AL1 | N_HEXL,
-        N_AL2 | N_UNDER, N_AL1 | N_HEXL, N_AL2, 0, 0, 0, 0, 0, 0, 0, 0);
+        B(0), B(0), B(N_DASH | N_DOT), B(N_DIGIT | N_COLON), B(N_AL1 | N_HEXL), B(N_AL2 | N_UNDER),
+        B(N_AL1 | N_HEXL), B(N_AL2), B(0), B(0), B(0), B(0), B(0), B(0), B(0), B(0), B(0), B(0),
+        B(N_DASH | N_DOT), B(N_DIGIT | N_COLON), B(N_AL1 | N_HEXL), B(N_AL2 | N_UNDER),
+        B(N_AL1 | N_HEXL), B(N_AL2), B(0), B(0), B(0), B(0), B(0), B(0), B(0), B(0));
     const __m256i nib = _mm256_set1_epi8(0x0f);
     __m256i lo = _mm256_and_si256(v, nib);
     __m256i hi = _mm256_and_si256(_mm256_srli_epi16(v, 4), nib);
@@ -331,8 +365,9 @@ AVX2 static inline uint64_t pack(__m256i lo, __m256i hi)
 AVX2 static inline __m256i any_of(__m256i c, int bits)
 {
     const __m256i zero = _mm256_setzero_si256();
-    return _mm256_xor_si256(_mm256_cmpeq_epi8(_mm256_and_si256(c, _mm256_set1_epi8((char)bits)), zero),
-                            _mm256_set1_epi8(-1));
+    return _mm256_xor_si256(
+        _mm256_cmpeq_epi8(_mm256_and_si256(c, _mm256_set1_epi8((char)bits)), zero),
+        _mm256_set1_epi8(-1));
 }
 
 AVX2 static inline void classify(const char *p, struct blk *b)
@@ -395,7 +430,8 @@ static inline uint64_t from_bit(size_t x)
     return x >= 64 ? 0 : ~(uint64_t)0 << x;
 }
 
-/* The run of name bytes and dots around i, from its first dot (for runs the masks cannot see whole). */
+/* The run of name bytes and dots around i, from its first dot (for runs the masks cannot see
+ * whole). */
 static bool dot_run_at(const struct vg_matcher *m, const struct vg_screen *sc, const char *s,
                        size_t from, size_t i, size_t end, size_t *re)
 {
@@ -546,13 +582,9 @@ AVX2 static size_t find_avx2(const struct vg_matcher *m, const struct vg_screen 
             size_t i = p + j;
             uint64_t bit = (uint64_t)1 << j;
             if (urla & bit) {
-                /* A URL whose host has non-ASCII bytes: its IDN form may be listed. */
                 urla &= ~bit;
-                for (size_t q = i + 3; q < end && !(K(s[q]) & C_URLEND) && s[q] != '/' &&
-                                       s[q] != '?' && s[q] != '#';
-                     q++)
-                    if ((unsigned char)s[q] >= 0x80)
-                        return drain(m, sc, &pq, i);
+                if (url_host(m, sc, s, i, end))
+                    return drain(m, sc, &pq, i);
             } else if (v6a & bit) {
                 classify_extra(s + p, &cur);
                 classify_extra(s + p + 64, &nxt);
@@ -634,8 +666,7 @@ AVX2 static size_t find_avx2(const struct vg_matcher *m, const struct vg_screen 
                             unsigned f0 = field(q + a, l0), f1 = field(q + p1 + 1, l1),
                                      f2 = field(q + p2 + 1, l2), f3 = field(q + p3 + 1, l3);
                             if ((f0 | f1 | f2 | f3) < 256) {
-                                uint8_t o[4] = {(uint8_t)f0, (uint8_t)f1, (uint8_t)f2,
-                                                (uint8_t)f3};
+                                uint8_t o[4] = {(uint8_t)f0, (uint8_t)f1, (uint8_t)f2, (uint8_t)f3};
                                 size_t f = push(m, sc, &pq, i, o);
                                 if (f != SIZE_MAX)
                                     return f;
@@ -650,6 +681,10 @@ AVX2 static size_t find_avx2(const struct vg_matcher *m, const struct vg_screen 
     }
     if ((re = drain(m, sc, &pq, SIZE_MAX)) != SIZE_MAX)
         return re;
+    /* The portable code takes over at the start of the run of name bytes and dots
+     * that p may cut (it looks at a run from its first dot). */
+    while (p > from && ((K(s[p - 1]) & C_WORD) || s[p - 1] == '.'))
+        p--;
     return find_scalar(m, sc, s, from, p, p, p, end);
 }
 
