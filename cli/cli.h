@@ -114,6 +114,8 @@ int cmd_audit(struct cli *c);
 int cmd_feed(struct cli *c);
 int cmd_botnet(struct cli *c);
 int cmd_sweep(struct cli *c);
+int cmd_scan(struct cli *c);
+int cmd_quarantine(struct cli *c);
 int cmd_help(struct cli *c);
 int cmd_version(struct cli *c);
 

@@ -297,8 +297,8 @@ int vg_rules_load(char *const *paths, size_t npaths, const struct vg_rules_opts 
         yr_compiler_set_callback(c, on_compile, &cc);
         for (size_t i = 0; i < files.n; i++)
             if (good[i] && add_file(c, files.v[i], &cc) != 0) {
-                rc = vg_error_set(err, VG_EPARSE, "the rule file '%s' did not compile with the rest",
-                                  files.v[i]);
+                rc = vg_error_set(err, VG_EPARSE,
+                                  "the rule file '%s' did not compile with the rest", files.v[i]);
                 goto out;
             }
     }

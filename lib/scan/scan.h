@@ -71,18 +71,22 @@ void vg_hashdb_version(const struct vg_hashdb *db, char *out);
 /* ---- archives (archive.c) ----------------------------------------------------- */
 
 struct vg_archive_limits {
-    int max_depth;         /* nesting levels opened (1: members of the file itself) */
-    uint64_t max_member;   /* bytes of one member read into memory */
-    uint64_t max_total;    /* bytes unpacked from one top-level file, all levels */
-    double max_ratio;      /* unpacked / packed size of a member beyond which it is a bomb */
-    uint64_t max_members;  /* members of one top-level file, all levels */
+    int max_depth;        /* nesting levels opened (1: members of the file itself) */
+    uint64_t max_member;  /* bytes of one member read into memory */
+    uint64_t max_total;   /* bytes unpacked from one top-level file, all levels */
+    double max_ratio;     /* unpacked / packed size of a member beyond which it is a bomb */
+    uint64_t max_members; /* members of one top-level file, all levels */
 };
 
-/* Defaults: depth 5, member 256 MiB, total 1 GiB, ratio 250, members 100,000. */
+/* Defaults: depth 16, member 256 MiB, total 1 GiB, ratio 250, members 100,000. A field
+ * <= 0 given to vg_archive_walk takes its default; depth is capped at 64. The member
+ * count includes every entry (folders too); a bomb ends the walk of the archive that
+ * holds it, not of the archives around it. '!' inside a member's name is kept. */
 void vg_archive_defaults(struct vg_archive_limits *l);
 
 /* Whether buf starts like an archive or compressed stream libarchive reads
- * (zip, gzip, bzip2, xz, lzma, zstd, 7z, rar, cab, tar, cpio, ar, iso9660). */
+ * (zip, gzip, bzip2, xz, lzma, zstd, 7z, rar, cab, tar, cpio (also binary), ar,
+ * iso9660). */
 bool vg_archive_sniff(const unsigned char *buf, size_t n);
 
 /* A member: its path "outer.zip!dir/inner.tar!x.exe", its bytes, its nesting depth (1..). */
@@ -143,14 +147,14 @@ int vg_vault_verify(struct vg_store *s, int64_t id, struct vg_error *err);
 struct vg_rules;
 
 struct vg_scan_opts {
-    int threads; /* 0: one per core */
-    bool one_fs; /* do not cross into other file systems under a root */
+    int threads;           /* 0: one per core */
+    bool one_fs;           /* do not cross into other file systems under a root */
     char *const *excludes; /* globs (fnmatch) on the full path or the name */
     size_t nexcludes;
-    uint64_t max_filesize;         /* larger files are skipped (0: no limit) */
-    const struct vg_rules *rules;  /* may be NULL */
+    uint64_t max_filesize;          /* larger files are skipped (0: no limit) */
+    const struct vg_rules *rules;   /* may be NULL */
     const struct vg_hashdb *hashes; /* may be NULL */
-    bool archives;                 /* look inside archives */
+    bool archives;                  /* look inside archives */
     struct vg_archive_limits lim;
     const char *avoid;      /* a folder never entered (the store's folder: vault, caches) */
     const char *cache_path; /* the incremental cache file, or NULL for none */

@@ -140,11 +140,11 @@ static int enqueue(struct job *j, struct item *it)
 
 static const char *type_name(mode_t m)
 {
-    return S_ISFIFO(m)  ? "a FIFO"
-           : S_ISCHR(m) ? "a character device"
-           : S_ISBLK(m) ? "a block device"
+    return S_ISFIFO(m)   ? "a FIFO"
+           : S_ISCHR(m)  ? "a character device"
+           : S_ISBLK(m)  ? "a block device"
            : S_ISSOCK(m) ? "a socket"
-                        : "not a regular file";
+                         : "not a regular file";
 }
 
 /* A regular file found by the walker: skip it, or queue it. */
@@ -378,8 +378,7 @@ static void scan_item(struct worker *w, const struct item *it)
         v = vg_map_get(&j->cache, key, 16);
         if (v) {
             const struct vg_cache_entry *c = &j->cached[v->i];
-            if (c->size == it->size && c->mtime_ns == it->mtime_ns &&
-                c->ctime_ns == it->ctime_ns) {
+            if (c->size == it->size && c->mtime_ns == it->mtime_ns && c->ctime_ns == it->ctime_ns) {
                 pthread_mutex_lock(&j->mu);
                 j->st->files++;
                 j->st->cached++;

@@ -11,12 +11,13 @@
 
 int vg_store_scan_add(struct vg_store *s, struct vg_scan_row *r, struct vg_error *err)
 {
-    sqlite3_stmt *st = vg_sql(s,
-                              "INSERT INTO scan (host_id, hostname, roots, started_at, finished_at, "
-                              "files, bytes, skipped, errors, detections, rules_version, "
-                              "feeds_version, import_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                              "?, ?, ?)",
-                              err);
+    sqlite3_stmt *st =
+        vg_sql(s,
+               "INSERT INTO scan (host_id, hostname, roots, started_at, finished_at, "
+               "files, bytes, skipped, errors, detections, rules_version, "
+               "feeds_version, import_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+               "?, ?, ?)",
+               err);
     int rc;
     if (!st)
         return err ? err->code : VG_EDB;
@@ -128,10 +129,11 @@ int vg_store_scan_list(struct vg_store *s, int64_t host_id, int64_t limit, struc
 int vg_store_scan_detection_add(struct vg_store *s, struct vg_scan_detection *d,
                                 struct vg_error *err)
 {
-    sqlite3_stmt *st = vg_sql(s,
-                              "INSERT INTO scan_detection (scan_id, path, sha256, rule, kind, feed, "
-                              "finding_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                              err);
+    sqlite3_stmt *st =
+        vg_sql(s,
+               "INSERT INTO scan_detection (scan_id, path, sha256, rule, kind, feed, "
+               "finding_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+               err);
     int rc;
     if (!st)
         return err ? err->code : VG_EDB;
@@ -247,12 +249,13 @@ int vg_store_scan_coverage(struct vg_store *s, struct vg_rows *out, struct vg_er
 
 int vg_store_quarantine_add(struct vg_store *s, struct vg_quarantine_row *r, struct vg_error *err)
 {
-    sqlite3_stmt *st = vg_sql(s,
-                              "INSERT INTO quarantine (host_id, hostname, original_path, uid, gid, "
-                              "owner, grp, mode, size, atime_ns, mtime_ns, sha256, detection, "
-                              "vault_name, quarantined_at, finding_id) VALUES (?, ?, ?, ?, ?, ?, ?, "
-                              "?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                              err);
+    sqlite3_stmt *st =
+        vg_sql(s,
+               "INSERT INTO quarantine (host_id, hostname, original_path, uid, gid, "
+               "owner, grp, mode, size, atime_ns, mtime_ns, sha256, detection, "
+               "vault_name, quarantined_at, finding_id) VALUES (?, ?, ?, ?, ?, ?, ?, "
+               "?, ?, ?, ?, ?, ?, ?, ?, ?)",
+               err);
     int rc;
     if (!st)
         return err ? err->code : VG_EDB;
@@ -378,8 +381,8 @@ int vg_store_quarantine_purged(struct vg_store *s, int64_t id, time_t at, struct
 int vg_store_quarantine_bytes(struct vg_store *s, int64_t *bytes, struct vg_error *err)
 {
     sqlite3_stmt *st = vg_sql(s,
-                              "SELECT coalesce(sum(size), 0) FROM quarantine WHERE restored_at IS "
-                              "NULL AND purged_at IS NULL",
+                              "SELECT coalesce(sum(size), 0) FROM quarantine WHERE purged_at IS "
+                              "NULL",
                               err);
     if (!st)
         return err ? err->code : VG_EDB;

@@ -80,8 +80,8 @@ int vg_scan_cache_load(struct vg_scan_cache *c, const char *version,
     return rc;
 }
 
-int vg_scan_cache_put(struct vg_scan_cache *c, const char *version,
-                      const struct vg_cache_entry *e, size_t n, struct vg_error *err)
+int vg_scan_cache_put(struct vg_scan_cache *c, const char *version, const struct vg_cache_entry *e,
+                      size_t n, struct vg_error *err)
 {
     sqlite3_stmt *st = NULL;
     int rc = VG_OK;

@@ -507,7 +507,7 @@ int vg_store_quarantine_list(struct vg_store *s, struct vg_rows *out, struct vg_
 int vg_store_quarantine_restored(struct vg_store *s, int64_t id, const char *to, time_t at,
                                  struct vg_error *err);
 int vg_store_quarantine_purged(struct vg_store *s, int64_t id, time_t at, struct vg_error *err);
-/* Bytes held in the vault: entries neither restored nor purged. */
+/* Bytes held in the vault: entries not purged (a restored entry keeps its content). */
 int vg_store_quarantine_bytes(struct vg_store *s, int64_t *bytes, struct vg_error *err);
 
 /* The incremental scan cache: a file of its own (see scan_cache.c). */
