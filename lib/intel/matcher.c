@@ -43,16 +43,30 @@ static void setbit(uint64_t *b, uint64_t i)
     b[i >> 6] |= (uint64_t)1 << (i & 63);
 }
 
-/* Screen bits for an IPv4 prefix: every /24 it covers. */
+/* Set bits [lo, lo + n). */
+static void setrange(uint64_t *b, uint64_t lo, uint64_t n)
+{
+    while (n && (lo & 63)) {
+        setbit(b, lo++);
+        n--;
+    }
+    if (n >= 64) {
+        memset(&b[lo >> 6], 0xff, (size_t)(n >> 6) * sizeof *b);
+        lo += n & ~(uint64_t)63;
+        n &= 63;
+    }
+    while (n--)
+        setbit(b, lo++);
+}
+
+/* Screen bits for an IPv4 prefix: every /24 it covers (and every /20). */
 static void screen_v4(struct vg_matcher *m, const struct vg_prefix *p)
 {
     uint32_t a = (uint32_t)p->ip.a[0] << 16 | (uint32_t)p->ip.a[1] << 8 | p->ip.a[2];
     uint32_t n = p->len >= 24 ? 1 : (uint32_t)1 << (24 - p->len);
     a &= ~(n - 1);
-    for (uint32_t i = 0; i < n; i++) {
-        setbit(m->v4bits, a + i);
-        setbit(m->v4l1bits, (a + i) >> 4);
-    }
+    setrange(m->v4bits, a, n);
+    setrange(m->v4l1bits, a >> 4, n >= 16 ? n >> 4 : 1);
     m->screen.any_v4 = true;
 }
 
