@@ -248,7 +248,11 @@ struct worker {
     const char *file;
     bool hit, problem;
     char sha[65];
-    const char *cur_path, *cur_sha;
+    const char *cur_path;
+    const unsigned char *cur_p; /* the buffer being matched */
+    size_t cur_n;
+    char *cur_sha_buf;
+    bool sha_done;
 };
 
 static void hex(const unsigned char *d, unsigned n, char *out)
@@ -276,41 +280,67 @@ static void emit(struct worker *w, const char *path, const char *sha, const char
     pthread_mutex_unlock(&j->mu);
 }
 
+/* The SHA-256 of the buffer being matched, computed the first time it is needed. */
+static const char *sha_of(struct worker *w)
+{
+    if (!w->sha_done) {
+        unsigned char d[EVP_MAX_MD_SIZE];
+        unsigned dl = 0;
+        EVP_Digest(w->cur_p, w->cur_n, d, &dl, EVP_sha256(), NULL);
+        hex(d, dl, w->cur_sha_buf);
+        w->sha_done = true;
+    }
+    return w->cur_sha_buf;
+}
+
 static int on_rule(void *ctx, const char *rule, const char *ns)
 {
     struct worker *w = ctx;
-    emit(w, w->cur_path, w->cur_sha, rule, "yara", ns);
+    emit(w, w->cur_path, sha_of(w), rule, "yara", ns);
     return 0;
 }
 
 /* Hashes, the hash set and the rules over one buffer (a file or a member). */
+/*
+ * Hashes, the hash set and the rules over one buffer (a file or a member).
+ * A digest is computed only when the hash set has entries of its kind for a
+ * buffer of this size (ClamAV's lists carry the size, so most files need
+ * none), and the SHA-256 also when something is found (the detection names it).
+ */
 static void match(struct worker *w, const char *path, const unsigned char *p, size_t n, char *sha)
 {
     const struct vg_hashdb *db = w->j->o->hashes;
     unsigned char d[EVP_MAX_MD_SIZE];
     unsigned dl = 0;
     const struct vg_hash_entry *e;
-    EVP_Digest(p, n, d, &dl, EVP_sha256(), NULL);
-    hex(d, dl, sha);
+    w->cur_p = p;
+    w->cur_n = n;
+    w->cur_sha_buf = sha;
+    w->sha_done = false;
+    sha[0] = '\0';
     if (db) {
-        if ((e = vg_hashdb_lookup(db, VG_HASH_SHA256, d, (int64_t)n)))
-            emit(w, path, sha, e->name, "hash", e->source);
+        if (vg_hashdb_wants(db, VG_HASH_SHA256, (int64_t)n)) {
+            EVP_Digest(p, n, d, &dl, EVP_sha256(), NULL);
+            hex(d, dl, sha);
+            w->sha_done = true;
+            if ((e = vg_hashdb_lookup(db, VG_HASH_SHA256, d, (int64_t)n)))
+                emit(w, path, sha, e->name, "hash", e->source);
+        }
         if (vg_hashdb_wants(db, VG_HASH_MD5, (int64_t)n)) {
             unsigned char m[EVP_MAX_MD_SIZE];
             EVP_Digest(p, n, m, &dl, EVP_md5(), NULL);
             if ((e = vg_hashdb_lookup(db, VG_HASH_MD5, m, (int64_t)n)))
-                emit(w, path, sha, e->name, "hash", e->source);
+                emit(w, path, sha_of(w), e->name, "hash", e->source);
         }
         if (vg_hashdb_wants(db, VG_HASH_SHA1, (int64_t)n)) {
             unsigned char s1[EVP_MAX_MD_SIZE];
             EVP_Digest(p, n, s1, &dl, EVP_sha1(), NULL);
             if ((e = vg_hashdb_lookup(db, VG_HASH_SHA1, s1, (int64_t)n)))
-                emit(w, path, sha, e->name, "hash", e->source);
+                emit(w, path, sha_of(w), e->name, "hash", e->source);
         }
     }
     if (w->rs) {
         w->cur_path = path;
-        w->cur_sha = sha;
         if (vg_rules_scan(w->rs, p, n, path, on_rule, w) == VG_EBUSY) {
             report_skip(w->j, path, "the rules timed out on it (60 s)", true);
             w->problem = true;
