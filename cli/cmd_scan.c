@@ -176,11 +176,6 @@ static void on_hit(void *ctx, const struct vg_scan_hit *h)
         json_t *j = hit_json(h);
         vg_json_print_line(stdout, j);
         json_decref(j);
-    } else if (!c->quiet) {
-        char safe[4096];
-        vg_str_escape_ctl(safe, sizeof safe, h->path, strlen(h->path));
-        printf("%s: %s (%s, %s) FOUND\n", safe, h->rule, h->kind, h->source ? h->source : "-");
-        fflush(stdout);
     }
     if (x->n == x->cap) {
         size_t ncap = x->cap ? x->cap * 2 : 64;
@@ -442,7 +437,7 @@ static int run_scan(struct cli *c, struct args *a, char **paths, size_t npaths)
     int64_t host_id = 0;
     size_t feeds = 0, total_hashes = 0;
     int rc, exit_code = VG_EXIT_OK;
-    json_t *roots = json_array();
+    json_t *roots = NULL;
 
     memset(&x, 0, sizeof x);
     memset(&row, 0, sizeof row);
@@ -457,8 +452,10 @@ static int run_scan(struct cli *c, struct args *a, char **paths, size_t npaths)
         if ((rc = vg_rules_load(a->rules, a->nrules, &ro, on_rule_error, NULL, &rules, &err)))
             return cli_fail(c, rc, &err);
     }
-    if (!(db = vg_hashdb_new()))
-        return cli_failf(c, "out of memory");
+    if (!(db = vg_hashdb_new())) {
+        rc = vg_error_set(&err, VG_ENOMEM, "out of memory");
+        goto fail;
+    }
     if ((rc = vg_hashdb_load_feeds(db, c->store, &feeds, &err)))
         goto fail;
     for (size_t i = 0; i < a->nhashes; i++) {
@@ -497,6 +494,10 @@ static int run_scan(struct cli *c, struct args *a, char **paths, size_t npaths)
     vg_scan_version(&o, version);
     if (o.hashes)
         vg_hashdb_version(db, hv);
+    if (!(roots = json_array())) {
+        rc = vg_error_set(&err, VG_ENOMEM, "out of memory");
+        goto fail;
+    }
     for (size_t i = 0; i < npaths; i++)
         json_array_append_new(roots, vg_json_str(paths[i]));
     row.host_id = host_id;
@@ -605,9 +606,21 @@ static int run_scan(struct cli *c, struct args *a, char **paths, size_t npaths)
             vg_json_print_line(stdout, s);
             json_decref(s);
         } else if (!c->quiet) {
-            printf("\nscan %lld of %s: %llu files (%llu unchanged since a clean scan), %.1f MB in "
+            if (x.n) {
+                static const char *const hd[] = {"path", "rule", "kind", "source", "sha256"};
+                struct vg_table *tab = vg_table_new(5, hd);
+                for (size_t i = 0; tab && i < x.n; i++) {
+                    const char *cells[] = {x.d[i].path, x.d[i].rule, x.d[i].kind,
+                                           x.d[i].source ? x.d[i].source : "-", x.d[i].sha256};
+                    vg_table_add(tab, cells);
+                }
+                if (tab)
+                    cli_table(c, tab);
+                vg_table_free(tab);
+            }
+            printf("%sscan %lld of %s: %llu files (%llu unchanged since a clean scan), %.1f MB in "
                    "%.1f s; %llu skipped, %llu unreadable; %llu detections in %llu files\n",
-                   (long long)row.id, hostname, (unsigned long long)st.files,
+                   x.n ? "\n" : "", (long long)row.id, hostname, (unsigned long long)st.files,
                    (unsigned long long)st.cached, (double)st.bytes / 1e6, t,
                    (unsigned long long)st.skipped, (unsigned long long)st.errors,
                    (unsigned long long)st.detections, (unsigned long long)st.infected);
