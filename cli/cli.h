@@ -118,6 +118,7 @@ int cmd_scan(struct cli *c);
 int cmd_quarantine(struct cli *c);
 int cmd_help(struct cli *c);
 int cmd_version(struct cli *c);
+int cmd_vercmp(struct cli *c);
 
 /* Who is on duty, next shift and escalation order (cmd_duty.c; also used by status). */
 struct vg_overview;

@@ -237,6 +237,24 @@ const struct cmd vg_commands[] = {
      "\n"
      "Every state change is recorded with who (the OS user, or the account)\n"
      "and when. Newest first; --limit defaults to 50 (0: all).\n"},
+    {"vercmp", cmd_vercmp, 0, "compare two versions as an ecosystem does (dpkg, rpm, apk, PyPI...)",
+     "usage: vigil vercmp ECOSYSTEM A B\n"
+     "       vigil vercmp ECOSYSTEM A OP B\n"
+     "       vigil vercmp --batch ECOSYSTEM < PAIRS\n"
+     "\n"
+     "Compare versions A and B by the rules of ECOSYSTEM: an OSV ecosystem\n"
+     "(Debian, Ubuntu, Alpine, Red Hat, Rocky Linux, AlmaLinux, SUSE, openSUSE,\n"
+     "npm, PyPI, Maven, Go, crates.io, NuGet, RubyGems, Packagist, Hex, Pub; a\n"
+     "release after ':' such as Debian:12 is allowed) or a scheme (dpkg, rpm, apk,\n"
+     "semver, pep440, maven, generic). Prints <, = or > (--json: {\"ecosystem\",\n"
+     "\"a\", \"b\", \"result\"}). With OP (lt le eq ne ge gt, or << <= = != >= >>),\n"
+     "prints nothing and exits 0 when 'A OP B' holds, 1 when it does not, like\n"
+     "'dpkg --compare-versions'. --batch reads pairs 'A B' from standard input,\n"
+     "one per line, and prints one result per line (--json: JSON Lines); a bad\n"
+     "line prints ? and its error goes to stderr.\n"
+     "An invalid version or an unknown ecosystem is an error that names the\n"
+     "argument and the reason.\n"
+     "Exit codes: 0 compared (or OP holds), 1 OP does not hold, 2 failure.\n"},
     {"help", cmd_help, 0, "help on a command", "usage: vigil help [COMMAND]\n"},
     {"version", cmd_version, 0, "print the version", "usage: vigil version\n"},
     {NULL, NULL, 0, NULL, NULL},
