@@ -756,8 +756,11 @@ static int feed_row(void *ctx, const struct vg_ioc_row *r, const char *source, c
     src = intern_source(fl->db, source ? source : "");
     if (!src)
         return VG_ENOMEM;
-    /* Named by the hex value, lower-cased as the store keeps it. */
-    rc = add_entry(fl->db, fl->type, d, r->size > 0 ? r->size : -1, NULL, 0, src, &isnew);
+    /* Named by the feed's family (a ClamAV signature name, a malware family) when it
+     * has one, else by the hex value, lower-cased as the store keeps it. */
+    rc = add_entry(fl->db, fl->type, d, r->size > 0 ? r->size : -1,
+                   r->family && r->family[0] ? r->family : NULL,
+                   r->family && r->family[0] ? strlen(r->family) : 0, src, &isnew);
     fl->added += isnew;
     return rc;
 }
