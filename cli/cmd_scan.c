@@ -26,7 +26,6 @@
 #include "store/store.h"
 #include "core/banned.h"
 
-#define RESULT_FORMAT "vigil-scan-1"
 #define RESULT_MAX ((size_t)256 << 20)
 
 /* "10G", "500M", "64K", "1024": bytes. */
@@ -70,16 +69,38 @@ bad:
 
 /* ---- the host a scan belongs to ------------------------------------------------------ */
 
+/* Inventory hosts named name (in unit, when given; case does not matter): the
+ * last one's id, its name as the inventory spells it (into canon[cn], when given),
+ * and how many there are. */
+static int find_host(struct cli *c, const char *unit, const char *name, int64_t *id, int *matches,
+                     char *canon, size_t cn, struct vg_error *err)
+{
+    struct vg_rows hosts;
+    int rc;
+    *id = 0;
+    *matches = 0;
+    vg_rows_init(&hosts);
+    if ((rc = vg_store_host_list(c->store, NULL, &hosts, err)) == VG_OK)
+        for (size_t i = 0; i < hosts.n; i++) {
+            const struct vg_host *h = VG_ROW(&hosts, struct vg_host, i);
+            if (strcasecmp(h->hostname, name) != 0 || (unit && strcasecmp(h->unit, unit) != 0))
+                continue;
+            (*matches)++;
+            *id = h->id;
+            if (canon)
+                snprintf(canon, cn, "%s", h->hostname);
+        }
+    vg_rows_release(&hosts);
+    return rc;
+}
+
 /* --host NAME or UNIT/NAME, else this machine's hostname, in the inventory. */
 static int resolve_host(struct cli *c, const char *want, int64_t *host_id, char *name, size_t n)
 {
-    struct vg_rows hosts;
     struct vg_error err;
-    char self[256] = "";
+    char self[256] = "", ubuf[256];
     const char *unit = NULL, *host = want;
-    char ubuf[256];
-    int64_t found = 0, matches = 0;
-    *host_id = 0;
+    int matches;
     if (!want) {
         if (gethostname(self, sizeof self - 1) != 0)
             snprintf(self, sizeof self, "localhost");
@@ -90,21 +111,9 @@ static int resolve_host(struct cli *c, const char *want, int64_t *host_id, char 
         host = strchr(want, '/') + 1;
     }
     snprintf(name, n, "%s", host);
-    vg_rows_init(&hosts);
     vg_error_clear(&err);
-    if (vg_store_host_list(c->store, NULL, &hosts, &err)) {
-        vg_rows_release(&hosts);
+    if (find_host(c, unit, host, host_id, &matches, name, n, &err))
         return cli_fail(c, err.code, &err);
-    }
-    for (size_t i = 0; i < hosts.n; i++) {
-        const struct vg_host *h = VG_ROW(&hosts, struct vg_host, i);
-        if (strcasecmp(h->hostname, host) != 0 || (unit && strcasecmp(h->unit, unit) != 0))
-            continue;
-        matches++;
-        found = h->id;
-        snprintf(name, n, "%s", h->hostname);
-    }
-    vg_rows_release(&hosts);
     if (matches > 1)
         return cli_failf(c, "the host '%s' is in several units: say which with --host UNIT/%s",
                          host, host);
@@ -117,22 +126,17 @@ static int resolve_host(struct cli *c, const char *want, int64_t *host_id, char 
         vg_warn("this machine ('%s') is not in the inventory: the scan is recorded under its name "
                 "as an unassigned host ('vigil host add' it, or give --host)",
                 host);
-    *host_id = found;
     return 0;
 }
 
 /* ---- a scan ------------------------------------------------------------------------ */
 
-struct det {
-    char *path, *file, *sha256, *rule, *kind, *source;
-};
-
 struct scan_ctx {
     struct cli *c;
     FILE *out; /* --output, or NULL */
     bool progress;
-    struct det *d;
-    size_t n, cap;
+    struct vg_scan_result res; /* the detections (res.d, res.n), strings in res.a */
+    const char **files;        /* the file on disk of each detection */
     int oom;
     double t0;
 };
@@ -177,25 +181,33 @@ static void on_hit(void *ctx, const struct vg_scan_hit *h)
         vg_json_print_line(stdout, j);
         json_decref(j);
     }
-    if (x->n == x->cap) {
-        size_t ncap = x->cap ? x->cap * 2 : 64;
-        struct det *nd = realloc(x->d, ncap * sizeof *nd);
-        if (!nd) {
+    struct vg_scan_result *r = &x->res;
+    if (r->n == r->cap) {
+        size_t ncap = r->cap ? r->cap * 2 : 64;
+        struct vg_scan_detection *nd = realloc(r->d, ncap * sizeof *nd);
+        const char **nf = realloc(x->files, ncap * sizeof *nf);
+        if (nd)
+            r->d = nd;
+        if (nf)
+            x->files = nf;
+        if (!nd || !nf) {
             x->oom = 1;
             return;
         }
-        x->d = nd;
-        x->cap = ncap;
+        r->cap = ncap;
     }
-    struct det *d = &x->d[x->n++];
-    d->path = vg_strdup(h->path);
-    d->file = vg_strdup(h->file);
-    d->sha256 = vg_strdup(h->sha256);
-    d->rule = vg_strdup(h->rule);
-    d->kind = vg_strdup(h->kind);
-    d->source = h->source ? vg_strdup(h->source) : NULL;
-    if (!d->path || !d->file || !d->sha256 || !d->rule || !d->kind)
+    struct vg_scan_detection *d = &r->d[r->n];
+    memset(d, 0, sizeof *d);
+    d->path = vg_arena_strdup(&r->a, h->path);
+    d->sha256 = vg_arena_strdup(&r->a, h->sha256);
+    d->rule = vg_arena_strdup(&r->a, h->rule);
+    d->kind = vg_arena_strdup(&r->a, h->kind);
+    d->feed = h->source ? vg_arena_strdup(&r->a, h->source) : NULL;
+    x->files[r->n] = vg_arena_strdup(&r->a, h->file);
+    if (!d->path || !d->sha256 || !d->rule || !d->kind || !x->files[r->n])
         x->oom = 1;
+    else
+        r->n++;
 }
 
 static void on_skip(void *ctx, const char *path, const char *reason, bool error)
@@ -317,20 +329,13 @@ static void store_dir(struct cli *c, char *out, size_t n)
 
 static void free_dets(struct scan_ctx *x)
 {
-    for (size_t i = 0; i < x->n; i++) {
-        free(x->d[i].path);
-        free(x->d[i].file);
-        free(x->d[i].sha256);
-        free(x->d[i].rule);
-        free(x->d[i].kind);
-        free(x->d[i].source);
-    }
-    free(x->d);
+    vg_scan_result_release(&x->res);
+    free(x->files);
 }
 
 /* Scan record, detections and findings, in one transaction. */
-static int record(struct cli *c, struct vg_scan_row *row, const struct det *d, size_t n,
-                  struct vg_error *err)
+static int record(struct cli *c, struct vg_scan_row *row, const struct vg_scan_detection *d,
+                  size_t n, struct vg_error *err)
 {
     int rc;
     if ((rc = vg_store_begin(c->store, err)))
@@ -352,7 +357,7 @@ static int record(struct cli *c, struct vg_scan_row *row, const struct det *d, s
         vg_json_set(j, "sha256", vg_json_str(d[i].sha256));
         vg_json_set(j, "rule", vg_json_str(d[i].rule));
         vg_json_set(j, "kind", vg_json_str(d[i].kind));
-        vg_json_set(j, "source", vg_json_str(d[i].source));
+        vg_json_set(j, "source", vg_json_str(d[i].feed));
         vg_json_set(j, "hostname", vg_json_str(row->hostname));
         vg_json_set(j, "scan_id", vg_json_int(row->id));
         detail = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
@@ -365,12 +370,8 @@ static int record(struct cli *c, struct vg_scan_row *row, const struct det *d, s
         free(detail);
         if (rc)
             goto out;
+        sd = d[i];
         sd.scan_id = row->id;
-        sd.path = d[i].path;
-        sd.sha256 = d[i].sha256;
-        sd.rule = d[i].rule;
-        sd.kind = d[i].kind;
-        sd.feed = d[i].source;
         sd.finding_id = f.id;
         if ((rc = vg_store_scan_detection_add(c->store, &sd, err)))
             goto out;
@@ -396,27 +397,27 @@ static int quarantine_found(struct cli *c, struct args *a, struct scan_ctx *x, i
                             const char *hostname)
 {
     int bad = 0;
-    for (size_t i = 0; i < x->n; i++) {
+    for (size_t i = 0; i < x->res.n; i++) {
         struct vg_vault_opts o = {0};
         struct vg_quarantine_row q = {0};
         struct vg_error err;
         bool seen = false;
         for (size_t k = 0; k < i; k++)
-            if (strcmp(x->d[k].file, x->d[i].file) == 0)
+            if (strcmp(x->files[k], x->files[i]) == 0)
                 seen = true;
         if (seen)
             continue;
-        o.detection = x->d[i].rule;
+        o.detection = x->res.d[i].rule;
         o.host_id = host_id;
         o.hostname = hostname;
         o.force = a->force;
         o.vault_max = (int64_t)a->vault_max;
         vg_error_clear(&err);
-        if (vg_vault_put(c->store, x->d[i].file, &o, &q, &err) != VG_OK) {
+        if (vg_vault_put(c->store, x->files[i], &o, &q, &err) != VG_OK) {
             vg_warn("not quarantined: %s", err.msg);
             bad++;
         } else if (!c->json && !c->quiet) {
-            printf("quarantined %s (entry %lld)\n", x->d[i].file, (long long)q.id);
+            printf("quarantined %s (entry %lld)\n", x->files[i], (long long)q.id);
         }
     }
     return bad;
@@ -515,7 +516,7 @@ static int run_scan(struct cli *c, struct args *a, char **paths, size_t npaths)
         json_t *h = json_object();
         char ts[40];
         vg_json_set(h, "type", json_string("header"));
-        vg_json_set(h, "format", json_string(RESULT_FORMAT));
+        vg_json_set(h, "format", json_string(VG_SCAN_RESULT_FORMAT));
         vg_json_set(h, "host", vg_json_str(hostname));
         vg_json_set(h, "started", json_string(vg_time_rfc3339(row.started_at, ts)));
         vg_json_set(h, "roots", json_incref(roots));
@@ -554,7 +555,7 @@ static int run_scan(struct cli *c, struct args *a, char **paths, size_t npaths)
     {
         char *r = json_dumps(roots, JSON_COMPACT);
         row.roots = r;
-        rc = record(c, &row, x.d, x.n, &err);
+        rc = record(c, &row, x.res.d, x.res.n, &err);
         free(r);
         row.roots = NULL;
         if (rc)
@@ -586,7 +587,7 @@ static int run_scan(struct cli *c, struct args *a, char **paths, size_t npaths)
         unlink(tmpout);
         tmpout[0] = '\0';
     }
-    if (a->quarantine && x.n && quarantine_found(c, a, &x, host_id, hostname))
+    if (a->quarantine && x.res.n && quarantine_found(c, a, &x, host_id, hostname))
         exit_code = VG_EXIT_FAIL;
     {
         double t = mono() - x.t0;
@@ -606,12 +607,13 @@ static int run_scan(struct cli *c, struct args *a, char **paths, size_t npaths)
             vg_json_print_line(stdout, s);
             json_decref(s);
         } else if (!c->quiet) {
-            if (x.n) {
+            if (x.res.n) {
                 static const char *const hd[] = {"path", "rule", "kind", "source", "sha256"};
                 struct vg_table *tab = vg_table_new(5, hd);
-                for (size_t i = 0; tab && i < x.n; i++) {
-                    const char *cells[] = {x.d[i].path, x.d[i].rule, x.d[i].kind,
-                                           x.d[i].source ? x.d[i].source : "-", x.d[i].sha256};
+                for (size_t i = 0; tab && i < x.res.n; i++) {
+                    const struct vg_scan_detection *d = &x.res.d[i];
+                    const char *cells[] = {d->path, d->rule, d->kind, d->feed ? d->feed : "-",
+                                           d->sha256};
                     vg_table_add(tab, cells);
                 }
                 if (tab)
@@ -620,7 +622,7 @@ static int run_scan(struct cli *c, struct args *a, char **paths, size_t npaths)
             }
             printf("%sscan %lld of %s: %llu files (%llu unchanged since a clean scan), %.1f MB in "
                    "%.1f s; %llu skipped, %llu unreadable; %llu detections in %llu files\n",
-                   x.n ? "\n" : "", (long long)row.id, hostname, (unsigned long long)st.files,
+                   x.res.n ? "\n" : "", (long long)row.id, hostname, (unsigned long long)st.files,
                    (unsigned long long)st.cached, (double)st.bytes / 1e6, t,
                    (unsigned long long)st.skipped, (unsigned long long)st.errors,
                    (unsigned long long)st.detections, (unsigned long long)st.infected);
@@ -651,25 +653,21 @@ static int scan_import(struct cli *c)
 {
     struct vg_buf b;
     struct vg_error err;
-    struct vg_scan_row row;
-    struct vg_arena a;
-    struct det *d = NULL;
-    size_t n = 0, cap = 0, lineno = 0;
-    char sha[65], host[256] = "";
-    int64_t existing, host_id = 0;
-    bool header = false, summary = false;
-    int rc;
+    struct vg_scan_result r;
+    char sha[65];
+    int64_t existing;
+    int rc, matches;
     const char *path;
 
     if (c->argc != 3)
         return cli_usage_error(c, "scan", "scan import needs one result file (from scan --output)");
     path = c->argv[2];
     vg_buf_init(&b, RESULT_MAX);
-    vg_arena_init(&a);
     vg_error_clear(&err);
-    memset(&row, 0, sizeof row);
-    if ((rc = vg_file_read(path, RESULT_MAX, &b, &err)))
-        goto fail;
+    if ((rc = vg_file_read(path, RESULT_MAX, &b, &err))) {
+        vg_buf_release(&b);
+        return cli_fail(c, rc, &err);
+    }
     vg_sha256_hex(b.data ? b.data : "", b.len, sha);
     if (vg_store_scan_by_import(c->store, sha, &existing, &err) == VG_OK) {
         if (!c->quiet)
@@ -678,152 +676,38 @@ static int scan_import(struct cli *c)
         vg_buf_release(&b);
         return VG_EXIT_OK;
     }
-    for (char *p = b.data, *end = b.data + b.len; p && p < end;) {
-        char *nl = memchr(p, '\n', (size_t)(end - p));
-        size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
-        json_error_t je;
-        json_t *j;
-        const char *type;
-        lineno++;
-        if (len == 0) {
-            p = nl ? nl + 1 : end;
-            continue;
-        }
-        j = json_loadb(p, len, JSON_REJECT_DUPLICATES, &je);
-        p = nl ? nl + 1 : end;
-        if (!j || !json_is_object(j)) {
-            json_decref(j);
-            rc = vg_error_set(&err, VG_EPARSE, "%s:%zu: not a JSON object (%s)", path, lineno,
-                              j ? "not an object" : je.text);
-            goto fail;
-        }
-        type = json_string_value(json_object_get(j, "type"));
-        if (!header) {
-            const char *fmt = json_string_value(json_object_get(j, "format"));
-            const char *h = json_string_value(json_object_get(j, "host"));
-            const char *started = json_string_value(json_object_get(j, "started"));
-            if (!type || strcmp(type, "header") != 0 || !fmt || strcmp(fmt, RESULT_FORMAT) != 0 ||
-                !h || !started || vg_time_parse(started, strlen(started), &row.started_at)) {
-                json_decref(j);
-                rc = vg_error_set(&err, VG_EPARSE,
-                                  "%s:%zu: not a vigil scan result (the first line must be its "
-                                  "header, format \"%s\", with host and started)",
-                                  path, lineno, RESULT_FORMAT);
-                goto fail;
-            }
-            snprintf(host, sizeof host, "%s", h);
-            row.rules_version =
-                vg_arena_strdup(&a, json_string_value(json_object_get(j, "rules_version")));
-            row.feeds_version =
-                vg_arena_strdup(&a, json_string_value(json_object_get(j, "feeds_version")));
-            {
-                char *r = json_dumps(json_object_get(j, "roots"), JSON_COMPACT);
-                row.roots = vg_arena_strdup(&a, r ? r : "[]");
-                free(r);
-            }
-            header = true;
-        } else if (type && strcmp(type, "summary") == 0) {
-            const char *fin = json_string_value(json_object_get(j, "finished"));
-            row.files = json_integer_value(json_object_get(j, "files"));
-            row.bytes = json_integer_value(json_object_get(j, "bytes"));
-            row.skipped = json_integer_value(json_object_get(j, "skipped"));
-            row.errors = json_integer_value(json_object_get(j, "errors"));
-            if (fin)
-                vg_time_parse(fin, strlen(fin), &row.finished_at);
-            summary = true;
-        } else if (!type) {
-            const char *f[6] = {"path", "file", "sha256", "rule", "kind", "source"};
-            const char *v[6];
-            for (int k = 0; k < 6; k++)
-                v[k] = json_string_value(json_object_get(j, f[k]));
-            if (!v[0] || !v[2] || !v[3] || !v[4] ||
-                (strcmp(v[4], "yara") != 0 && strcmp(v[4], "hash") != 0)) {
-                json_decref(j);
-                rc = vg_error_set(&err, VG_EPARSE,
-                                  "%s:%zu: a detection needs path, sha256, rule and kind "
-                                  "(\"yara\" or \"hash\")",
-                                  path, lineno);
-                goto fail;
-            }
-            if (n == cap) {
-                size_t ncap = cap ? cap * 2 : 64;
-                struct det *nd = realloc(d, ncap * sizeof *nd);
-                if (!nd) {
-                    json_decref(j);
-                    rc = vg_error_set(&err, VG_ENOMEM, "out of memory");
-                    goto fail;
-                }
-                d = nd;
-                cap = ncap;
-            }
-            d[n].path = vg_arena_strdup(&a, v[0]);
-            d[n].file = vg_arena_strdup(&a, v[1] ? v[1] : v[0]);
-            d[n].sha256 = vg_arena_strdup(&a, v[2]);
-            d[n].rule = vg_arena_strdup(&a, v[3]);
-            d[n].kind = vg_arena_strdup(&a, v[4]);
-            d[n].source = v[5] ? vg_arena_strdup(&a, v[5]) : NULL;
-            n++;
-        }
-        json_decref(j);
+    rc = vg_scan_result_parse(b.data ? b.data : "", b.len, path, &r, &err);
+    vg_buf_release(&b);
+    if (rc)
+        return cli_fail(c, rc, &err);
+    if ((rc = find_host(c, NULL, r.host, &r.row.host_id, &matches, NULL, 0, &err)))
+        goto out;
+    if (matches != 1) {
+        if (matches > 1)
+            vg_warn("the host '%s' is in several units: the scan is recorded under its name",
+                    r.host);
+        else
+            vg_warn("the host '%s' is not in the inventory: the scan is recorded under its "
+                    "name as an unassigned host",
+                    r.host);
+        r.row.host_id = 0;
     }
-    if (!header || !summary) {
-        rc = vg_error_set(&err, VG_EPARSE,
-                          "%s: %s (an unfinished or cut result; scan again with --output)", path,
-                          header ? "no summary line" : "empty");
-        goto fail;
-    }
-    {
-        struct vg_rows hosts;
-        vg_rows_init(&hosts);
-        if ((rc = vg_store_host_list(c->store, NULL, &hosts, &err))) {
-            vg_rows_release(&hosts);
-            goto fail;
-        }
-        int matches = 0;
-        for (size_t i = 0; i < hosts.n; i++) {
-            const struct vg_host *h = VG_ROW(&hosts, struct vg_host, i);
-            if (strcasecmp(h->hostname, host) == 0) {
-                matches++;
-                host_id = h->id;
-            }
-        }
-        vg_rows_release(&hosts);
-        if (matches != 1) {
-            if (matches > 1)
-                vg_warn("the host '%s' is in several units: the scan is recorded under its name",
-                        host);
-            else
-                vg_warn("the host '%s' is not in the inventory: the scan is recorded under its "
-                        "name as an unassigned host",
-                        host);
-            host_id = 0;
-        }
-    }
-    row.host_id = host_id;
-    row.hostname = host;
-    row.detections = (int64_t)n;
-    row.import_sha256 = sha;
-    if ((rc = record(c, &row, d, n, &err)))
-        goto fail;
+    r.row.import_sha256 = sha;
+    if ((rc = record(c, &r.row, r.d, r.n, &err)))
+        goto out;
     if (c->json) {
         json_t *j = json_object();
-        vg_json_set(j, "scan_id", vg_json_int(row.id));
-        vg_json_set(j, "host", vg_json_str(host));
-        vg_json_set(j, "detections", vg_json_int((int64_t)n));
+        vg_json_set(j, "scan_id", vg_json_int(r.row.id));
+        vg_json_set(j, "host", vg_json_str(r.host));
+        vg_json_set(j, "detections", vg_json_int((int64_t)r.n));
         cli_json(c, j);
     } else if (!c->quiet) {
-        printf("imported scan %lld of %s: %lld files, %zu detections\n", (long long)row.id, host,
-               (long long)row.files, n);
+        printf("imported scan %lld of %s: %lld files, %zu detections\n", (long long)r.row.id,
+               r.host, (long long)r.row.files, r.n);
     }
-    free(d);
-    vg_arena_release(&a);
-    vg_buf_release(&b);
-    return VG_EXIT_OK;
-fail:
-    free(d);
-    vg_arena_release(&a);
-    vg_buf_release(&b);
-    return cli_fail(c, rc, &err);
+out:
+    vg_scan_result_release(&r);
+    return rc ? cli_fail(c, rc, &err) : VG_EXIT_OK;
 }
 
 /* ---- coverage and the plan ------------------------------------------------------- */

@@ -204,4 +204,31 @@ int vg_scan_run(char *const *roots, size_t nroots, const struct vg_scan_opts *o,
 /* The version a scan runs at: rules and hashes (hex, out[65]). */
 void vg_scan_version(const struct vg_scan_opts *o, char *out);
 
+/* ---- scan results from other machines (result.c) --------------------------------- */
+
+#include "core/arena.h"
+#include "store/store.h"
+
+#define VG_SCAN_RESULT_FORMAT "vigil-scan-1"
+
+/* A result read back: the scan's record (hostname = host) and its detections,
+ * strings in a. */
+struct vg_scan_result {
+    struct vg_scan_row row;
+    char host[256];
+    struct vg_scan_detection *d;
+    size_t n, cap;
+    struct vg_arena a;
+};
+
+/*
+ * Parse text (a file written by `vigil scan --output`, named display in
+ * messages): a header line first, then detections (and skips, ignored), then
+ * a summary. VG_EPARSE naming display:line when a line is not what it should
+ * be, or when the header or the summary is missing (a cut file).
+ */
+int vg_scan_result_parse(const char *text, size_t len, const char *display,
+                         struct vg_scan_result *r, struct vg_error *err);
+void vg_scan_result_release(struct vg_scan_result *r);
+
 #endif
