@@ -202,18 +202,24 @@ int vg_text_decode(struct vg_buf *b, const char *encoding, const char *file, con
     return VG_OK;
 }
 
+void vg_hex_encode(const void *p, size_t n, char *out)
+{
+    static const char digits[] = "0123456789abcdef";
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++) {
+        out[2 * i] = digits[b[i] >> 4];
+        out[2 * i + 1] = digits[b[i] & 15];
+    }
+    out[2 * n] = '\0';
+}
+
 void vg_sha256_hex(const void *p, size_t n, char *hex)
 {
     unsigned char md[32];
     unsigned int mdlen = 0;
-    static const char digits[] = "0123456789abcdef";
     if (!EVP_Digest(p, n, md, &mdlen, EVP_sha256(), NULL) || mdlen != 32) {
         hex[0] = '\0';
         return;
     }
-    for (int i = 0; i < 32; i++) {
-        hex[2 * i] = digits[md[i] >> 4];
-        hex[2 * i + 1] = digits[md[i] & 15];
-    }
-    hex[64] = '\0';
+    vg_hex_encode(md, 32, hex);
 }

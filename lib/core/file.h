@@ -29,6 +29,9 @@ int vg_file_read(const char *path, size_t max, struct vg_buf *out, struct vg_err
 int vg_text_decode(struct vg_buf *b, const char *encoding, const char *file, const char **detected,
                    struct vg_error *err);
 
+/* p[0..n) as lower-case hex into out[2 * n + 1]. */
+void vg_hex_encode(const void *p, size_t n, char *out);
+
 /* Lower-case hex SHA-256 of p[0..n) into hex[65]. */
 void vg_sha256_hex(const void *p, size_t n, char *hex);
 

@@ -141,16 +141,6 @@ static int hexval(unsigned char c)
     return -1;
 }
 
-static void to_hex(const uint8_t *d, size_t n, char *out)
-{
-    static const char digits[] = "0123456789abcdef";
-    for (size_t i = 0; i < n; i++) {
-        out[2 * i] = digits[d[i] >> 4];
-        out[2 * i + 1] = digits[d[i] & 15];
-    }
-    out[2 * n] = '\0';
-}
-
 /* ---- string pool ----------------------------------------------------------------- */
 
 /* A copy of s[0..n) plus NUL in the pool, or NULL when out of memory. */
@@ -316,7 +306,7 @@ static int add_entry(struct vg_hashdb *db, int type, const uint8_t *d, int64_t s
     if (found)
         return VG_OK;
     if (!name || nlen == 0) {
-        to_hex(d, dl, hex);
+        vg_hex_encode(d, dl, hex);
         name = hex;
         nlen = 2 * dl;
     }
@@ -1089,7 +1079,7 @@ static int compute_version(const struct vg_hashdb *db, uint32_t *const perm[NTYP
     EVP_MD_CTX_free(ctx);
     if (!ok)
         return VG_ENOMEM;
-    to_hex(md, 32, out);
+    vg_hex_encode(md, 32, out);
     return VG_OK;
 }
 

@@ -244,8 +244,7 @@ int vg_rules_load(char *const *paths, size_t npaths, const struct vg_rules_opts 
         EVP_DigestUpdate(md, "\n", 1);
     }
     EVP_DigestFinal_ex(md, digest, &dlen);
-    for (unsigned i = 0; i < 32; i++)
-        snprintf(r->version + 2 * i, 3, "%02x", digest[i]);
+    vg_hex_encode(digest, 32, r->version);
     r->files = files.n;
     if (o && o->cache_dir && !o->no_cache &&
         cache_path(o->cache_dir, r->version, cpath, sizeof cpath) == VG_OK &&

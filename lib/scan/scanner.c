@@ -255,16 +255,6 @@ struct worker {
     bool sha_done;
 };
 
-static void hex(const unsigned char *d, unsigned n, char *out)
-{
-    static const char x[] = "0123456789abcdef";
-    for (unsigned i = 0; i < n; i++) {
-        out[2 * i] = x[d[i] >> 4];
-        out[2 * i + 1] = x[d[i] & 15];
-    }
-    out[2 * n] = '\0';
-}
-
 static void emit(struct worker *w, const char *path, const char *sha, const char *rule,
                  const char *kind, const char *source)
 {
@@ -287,7 +277,7 @@ static const char *sha_of(struct worker *w)
         unsigned char d[EVP_MAX_MD_SIZE];
         unsigned dl = 0;
         EVP_Digest(w->cur_p, w->cur_n, d, &dl, EVP_sha256(), NULL);
-        hex(d, dl, w->cur_sha_buf);
+        vg_hex_encode(d, dl, w->cur_sha_buf);
         w->sha_done = true;
     }
     return w->cur_sha_buf;
@@ -321,7 +311,7 @@ static void match(struct worker *w, const char *path, const unsigned char *p, si
     if (db) {
         if (vg_hashdb_wants(db, VG_HASH_SHA256, (int64_t)n)) {
             EVP_Digest(p, n, d, &dl, EVP_sha256(), NULL);
-            hex(d, dl, sha);
+            vg_hex_encode(d, dl, sha);
             w->sha_done = true;
             if ((e = vg_hashdb_lookup(db, VG_HASH_SHA256, d, (int64_t)n)))
                 emit(w, path, sha, e->name, "hash", e->source);

@@ -141,16 +141,6 @@ static int sys_fail(struct vg_error *err, int e, const char *fmt, ...)
     return vg_error_set(err, errno_code(e), "%s: %s", msg, strerror(e));
 }
 
-static void to_hex(const unsigned char *p, size_t n, char *out)
-{
-    static const char digits[] = "0123456789abcdef";
-    for (size_t i = 0; i < n; i++) {
-        out[2 * i] = digits[p[i] >> 4];
-        out[2 * i + 1] = digits[p[i] & 15];
-    }
-    out[2 * n] = '\0';
-}
-
 static int write_all(int fd, const void *p, size_t n)
 {
     const char *c = p;
@@ -333,7 +323,7 @@ static int vq_decode(int fd, const char *name, int64_t size, int outfd, char hex
         rc = VG_EIO;
         goto out;
     }
-    to_hex(md, 32, hex);
+    vg_hex_encode(md, 32, hex);
 out:
     EVP_MD_CTX_free(ctx);
     free(buf);
@@ -765,7 +755,7 @@ static int hash_fd(int fd, char hex[65])
     while ((r = read_full(fd, buf, VQ_CHUNK)) > 0)
         EVP_DigestUpdate(ctx, buf, (size_t)r);
     if (r == 0 && EVP_DigestFinal_ex(ctx, md, &mdlen) && mdlen == 32) {
-        to_hex(md, 32, hex);
+        vg_hex_encode(md, 32, hex);
         rc = 0;
     }
 out:
@@ -1041,7 +1031,7 @@ int vg_vault_put(struct vg_store *s, const char *path, const struct vg_vault_opt
         rc = sys_fail(err, errno, "cannot quarantine '%s': no random name for the entry", abs);
         goto out;
     }
-    to_hex(rnd, sizeof rnd, name);
+    vg_hex_encode(rnd, sizeof rnd, name);
     snprintf(tmpname, sizeof tmpname, "%s%s", VQ_TMP, name);
     tfd = openat(v.fd, tmpname, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (tfd < 0) {
@@ -1082,7 +1072,7 @@ int vg_vault_put(struct vg_store *s, const char *path, const struct vg_vault_opt
         rc = vg_error_set(err, VG_EIO, "cannot quarantine '%s': cannot compute its SHA-256", abs);
         goto out;
     }
-    to_hex(md, 32, hex);
+    vg_hex_encode(md, 32, hex);
     if (fstat(fd, &st2) != 0 || total != (uint64_t)st.st_size || st2.st_size != st.st_size ||
         ts_ns(&st2.st_mtim) != ts_ns(&st.st_mtim)) {
         rc = vg_error_set(err, VG_ECONFLICT,
@@ -1348,7 +1338,7 @@ int vg_vault_restore(struct vg_store *s, int64_t id, const char *to, struct vg_e
             rc = sys_fail(err, errno, "cannot restore entry %lld: no random name", (long long)id);
             goto out;
         }
-        to_hex(rnd, sizeof rnd, h);
+        vg_hex_encode(rnd, sizeof rnd, h);
         snprintf(tmpname, sizeof tmpname, ".vigil-restore-%s", h);
         ofd = openat(sfd, tmpname, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
         if (ofd < 0) {
