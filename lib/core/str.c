@@ -297,3 +297,11 @@ toolong:
     out[0] = '\0';
     return false;
 }
+
+bool vg_str_digits(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+    return n > 0;
+}

@@ -67,4 +67,7 @@ bool vg_str_next_item(const char **p, char sep, const char **item, size_t *n);
  */
 bool vg_str_fold(const char *s, char *out, size_t size);
 
+/* s[0..n) is one or more ASCII digits. */
+bool vg_str_digits(const char *s, size_t n);
+
 #endif

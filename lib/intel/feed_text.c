@@ -16,16 +16,6 @@
 
 #define WHY_MAX 320
 
-static bool is_digits(const char *s, size_t n)
-{
-    if (n == 0)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (s[i] < '0' || s[i] > '9')
-            return false;
-    return true;
-}
-
 static size_t token_len(const char *s, size_t n)
 {
     size_t i = 0;
@@ -57,7 +47,7 @@ static int plain_value(const char *s, size_t n, bool ip_only, struct feed_value 
     feed_trim(&rest, &rn);
     if (rn == 0)
         return feed_value_parse(s, n, allowed, v, why, whysize);
-    if (is_digits(rest, rn)) {
+    if (vg_str_digits(rest, rn)) {
         int64_t c;
         int rc = feed_value_parse(s, tn, FEED_T_IP, v, why, whysize);
         if (rc)
@@ -242,12 +232,12 @@ static int iprep_fields(const char *s, size_t n, struct feed_value *v, int64_t *
     }
     for (int i = 0; i < 3; i++)
         feed_trim(&fs[i], &fl[i]);
-    if (!is_digits(fs[1], fl[1]) || vg_parse_i64(fs[1], fl[1], 0, 255, cat)) {
+    if (!vg_str_digits(fs[1], fl[1]) || vg_parse_i64(fs[1], fl[1], 0, 255, cat)) {
         snprintf(why, whysize, "category %s is not a number from 0 to 255",
                  feed_quote(q, sizeof q, fs[1], fl[1]));
         return VG_EPARSE;
     }
-    if (!is_digits(fs[2], fl[2]) || vg_parse_i64(fs[2], fl[2], 0, 127, score)) {
+    if (!vg_str_digits(fs[2], fl[2]) || vg_parse_i64(fs[2], fl[2], 0, 127, score)) {
         snprintf(why, whysize, "score %s is not a number from 0 to 127",
                  feed_quote(q, sizeof q, fs[2], fl[2]));
         return VG_EPARSE;
@@ -558,7 +548,7 @@ static int clamav_record(struct feed *f, bool hsb, size_t line, const char *s, s
         return feed_bad(f, line, "%s is not %s", feed_quote(q, sizeof q, fs[0], fl[0]),
                         hsb ? "a SHA-1 or SHA-256 digest" : "an MD5 digest");
     if (!(fl[1] == 1 && fs[1][0] == '*') &&
-        (!is_digits(fs[1], fl[1]) || vg_parse_i64(fs[1], fl[1], 0, INT64_MAX, &size)))
+        (!vg_str_digits(fs[1], fl[1]) || vg_parse_i64(fs[1], fl[1], 0, INT64_MAX, &size)))
         return feed_bad(f, line, "size %s is not a number or '*'",
                         feed_quote(q, sizeof q, fs[1], fl[1]));
     if (fl[2] == 0)
@@ -617,7 +607,8 @@ int feed_text_line_class(const char *s, size_t n)
     int64_t a, b;
 
     nf = split(s, n, ':', fs, fl, 3);
-    if (nf >= 3 && (fl[1] > 0 && (is_digits(fs[1], fl[1]) || (fl[1] == 1 && fs[1][0] == '*')))) {
+    if (nf >= 3 &&
+        (fl[1] > 0 && (vg_str_digits(fs[1], fl[1]) || (fl[1] == 1 && fs[1][0] == '*')))) {
         int ht = vg_hash_type(fs[0], fl[0]);
         if (ht == VG_IOC_MD5)
             return FEED_L_HDB;

@@ -124,16 +124,6 @@ int vg_domain_normalize(const char *s, size_t n, char *out)
     return rc;
 }
 
-static bool all_digits(const char *s, size_t n)
-{
-    if (n == 0)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (s[i] < '0' || s[i] > '9')
-            return false;
-    return true;
-}
-
 /* The host part of a URL, normalised, appended to b. */
 static int url_host(struct vg_buf *b, const char *h, size_t n)
 {
@@ -227,7 +217,7 @@ int vg_url_normalize(const char *s, size_t n, char **out)
     if (port && port < aend) {
         size_t pn = (size_t)(aend - port);
         int64_t v;
-        if (!all_digits(port, pn) || pn > 5 || vg_parse_i64(port, pn, 1, 65535, &v))
+        if (!vg_str_digits(port, pn) || pn > 5 || vg_parse_i64(port, pn, 1, 65535, &v))
             goto out;
         if (!((v == 80 && b.data[4] == ':') || (v == 443 && b.data[4] == 's')))
             vg_buf_addf(&b, ":%d", (int)v);

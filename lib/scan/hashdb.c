@@ -489,14 +489,6 @@ static void trim(const char **s, size_t *n)
         (*n)--;
 }
 
-static bool all_digits(const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (s[i] < '0' || s[i] > '9')
-            return false;
-    return n > 0;
-}
-
 static int parse_hash(const char *s, size_t n, struct sig *g, const char *file, size_t line,
                       struct vg_error *e)
 {
@@ -534,7 +526,7 @@ static int parse_size(const char *s, size_t n, struct sig *g, const char *file, 
         g->size = -1;
         return VG_OK;
     }
-    if (!all_digits(s, n))
+    if (!vg_str_digits(s, n))
         return field_bad(e, file, line, F_SIZE, "%s is not a number or '*'",
                          quote(q, sizeof q, s, n));
     if (vg_parse_i64(s, n, 0, INT64_MAX, &g->size) != VG_OK)
@@ -599,7 +591,7 @@ static int parse_line(const char *s, size_t n, struct sig *g, const char *file, 
         int64_t level;
         if (fl[k] == 0)
             continue;
-        if (!all_digits(fs[k], fl[k]) || vg_parse_i64(fs[k], fl[k], 0, INT32_MAX, &level))
+        if (!vg_str_digits(fs[k], fl[k]) || vg_parse_i64(fs[k], fl[k], 0, INT32_MAX, &level))
             return field_bad(e, file, line, (int)k + 1, "%s is not a functionality level",
                              quote(q, sizeof q, fs[k], fl[k]));
     }
